@@ -1,0 +1,17 @@
+"""Paper-quality figures: style, sizes, palette, saving, image grids and heat maps."""
+from cvbook.plot.grids import heatmap, image_grid, to_numpy_image
+from cvbook.plot.save import save_figure
+from cvbook.plot.style import COLUMN_WIDTHS, PALETTE, PAPER_RC, figsize, paper_style, use_paper_style
+
+__all__ = [
+    "COLUMN_WIDTHS",
+    "PALETTE",
+    "PAPER_RC",
+    "figsize",
+    "heatmap",
+    "image_grid",
+    "paper_style",
+    "save_figure",
+    "to_numpy_image",
+    "use_paper_style",
+]

@@ -1,0 +1,23 @@
+"""Runtime: device choice, seeding, the fast/full switch and the environment report."""
+from cvbook.runtime.device import DEVICE_ENV, get_device
+from cvbook.runtime.mode import MODE_ENV, MODES, by_mode, get_mode, is_fast
+from cvbook.runtime.report import RECORD_ENV, Env, data_used, env_info, record_data, setup
+from cvbook.runtime.seed import make_generator, seed_everything
+
+__all__ = [
+    "DEVICE_ENV",
+    "MODE_ENV",
+    "MODES",
+    "RECORD_ENV",
+    "Env",
+    "by_mode",
+    "data_used",
+    "env_info",
+    "get_device",
+    "get_mode",
+    "is_fast",
+    "make_generator",
+    "record_data",
+    "seed_everything",
+    "setup",
+]
