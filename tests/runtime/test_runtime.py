@@ -90,3 +90,14 @@ def test_record_data_writes_the_pipeline_file(tmp_path, monkeypatch):
 def test_public_names_are_exported():
     for name in runtime.__all__:
         assert hasattr(runtime, name)
+
+
+def test_data_root(monkeypatch, tmp_path):
+    from cvbook.runtime import data_root
+
+    monkeypatch.setenv("CVBOOK_DATA", str(tmp_path))
+    assert data_root() == tmp_path
+    monkeypatch.delenv("CVBOOK_DATA")
+    # in a checkout, the data folder sits next to _config.yml, whatever the working directory
+    root = data_root()
+    assert root.name == "data" and (root.parent / "_config.yml").exists()

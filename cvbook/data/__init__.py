@@ -1,0 +1,45 @@
+"""Data: real loaders (MNIST, Fashion-MNIST, CIFAR-10), offline stand-ins and the IDX format.
+
+Every loader returns float images in ``[0, 1]`` shaped ``(N, C, H, W)`` with ``int64`` labels and
+records what it used with :func:`cvbook.runtime.record_data`. Nothing is downloaded unless a
+caller passes ``download=True``.
+"""
+from cvbook.data.choose import DigitsSplit, load_mnist_or_digits
+from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, load_digits28, split_indices
+from cvbook.data.idx import IDX_DTYPES, read_idx, write_idx
+from cvbook.data.torchvision_sets import (
+    CIFAR10_CLASSES,
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+    load_cifar10,
+    load_fashion_mnist,
+    load_mnist,
+    mnist_raw_files_present,
+    read_cifar10,
+)
+
+# --- procedural scenes (cvbook.data.shapes, written by another helper) -------------------------
+# The lead re-exports its public names here, e.g.
+#   from cvbook.data.shapes import SHAPE_CLASSES, make_shapes_classification
+# and adds them to __all__ below.
+# ------------------------------------------------------------------------------------------------
+
+__all__ = [
+    "CIFAR10_CLASSES",
+    "DIGITS_SIZE",
+    "DigitsSplit",
+    "FASHION_MNIST_CLASSES",
+    "IDX_DTYPES",
+    "MNIST_CLASSES",
+    "digits28_tensors",
+    "load_cifar10",
+    "load_digits28",
+    "load_fashion_mnist",
+    "load_mnist",
+    "load_mnist_or_digits",
+    "mnist_raw_files_present",
+    "read_cifar10",
+    "read_idx",
+    "split_indices",
+    "write_idx",
+]
