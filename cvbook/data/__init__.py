@@ -18,13 +18,15 @@ from cvbook.data.torchvision_sets import (
     read_cifar10,
 )
 
-# --- procedural scenes (cvbook.data.shapes, written by another helper) -------------------------
-# The lead re-exports its public names here, e.g.
-#   from cvbook.data.shapes import SHAPE_CLASSES, make_shapes_classification
-# and adds them to __all__ below.
-# ------------------------------------------------------------------------------------------------
+# procedural scenes (SuperPoint-style shapes): the chapters' offline data
+from cvbook.data.shapes import SHAPE_CLASSES, Scene, make_scene_batch, make_shapes_classification, render_scene
 
 __all__ = [
+    "SHAPE_CLASSES",
+    "Scene",
+    "make_scene_batch",
+    "make_shapes_classification",
+    "render_scene",
     "CIFAR10_CLASSES",
     "DIGITS_SIZE",
     "DigitsSplit",

@@ -5,11 +5,13 @@ separable convolution, add-versus-concat fusion. Later chapters add normalisatio
 """
 from cvbook.nn.conv_matrix import conv2d_matrix, conv_transpose2d_by_matrix
 from cvbook.nn.conv_variants import DepthwiseSeparableConv2d, group_conv_by_split, separable_cost_ratio, tied_concat_conv
+from cvbook.nn.local import LocallyConnected2d
 from cvbook.nn.pooling import AvgPool2d, MaxPool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices
 
 __all__ = [
     "AvgPool2d",
     "DepthwiseSeparableConv2d",
+    "LocallyConnected2d",
     "MaxPool2d",
     "avg_pool2d",
     "conv2d_matrix",

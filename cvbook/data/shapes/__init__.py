@@ -1,8 +1,15 @@
 """Procedural shape scenes in the manner of SuperPoint's Synthetic Shapes.
 
-Two generators share one torch-only rasteriser:
+One torch-only rasteriser (:mod:`.raster`) behind two generators:
 
-- :func:`make_shapes_classification`: a 32x32 classification set (offline stand-in for CIFAR-10);
+- :func:`render_scene` / :func:`make_scene_batch`: scenes with instance labels, xyxy boxes,
+  visible masks and corner keypoints (detection, segmentation, keypoints chapters);
+- :func:`make_shapes_classification`: a 32x32 classification set, the offline stand-in for
+  CIFAR-10 (classification chapters).
+
+Explicit geometry (for hand-made scenes): :func:`line`, :func:`polygon`, :func:`star`,
+:func:`checkerboard`, :func:`stripes`, :func:`cube`, :func:`ellipse`, drawn by
+:func:`render_shapes`. Conventions are in :mod:`.scene`.
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint: Self-Supervised Interest Point
 Detection and Description" (Synthetic Shapes).
@@ -10,9 +17,40 @@ Taught in: notebooks/01_cnn_basics/
 """
 from cvbook.data.shapes.classes import SHAPE_CLASSES
 from cvbook.data.shapes.classification import make_shapes_classification, render_classification_batch
+from cvbook.data.shapes.primitives import (
+    Part,
+    Shape,
+    checkerboard,
+    cube,
+    cube_axes,
+    ellipse,
+    line,
+    polygon,
+    star,
+    stripes,
+)
+from cvbook.data.shapes.sampling import make_scene_batch, random_shape, render_scene, smooth_background
+from cvbook.data.shapes.scene import Scene, masks_to_boxes_exclusive, render_shapes
 
 __all__ = [
     "SHAPE_CLASSES",
+    "Part",
+    "Scene",
+    "Shape",
+    "checkerboard",
+    "cube",
+    "cube_axes",
+    "ellipse",
+    "line",
+    "make_scene_batch",
     "make_shapes_classification",
+    "masks_to_boxes_exclusive",
+    "polygon",
+    "random_shape",
     "render_classification_batch",
+    "render_scene",
+    "render_shapes",
+    "smooth_background",
+    "star",
+    "stripes",
 ]

@@ -2,7 +2,7 @@
 
 Each 32x32 image shows one shape of ``SHAPE_CLASSES`` at a random position, scale, rotation and
 colour, on a random background with a brightness gradient, small distractor strokes and blobs
-(some behind, some in front of the shape), an optional background-coloured occluder that bites into
+(some behind, some in front of the shape), a background-coloured occluder (35 % of images) that bites into
 the shape, and Gaussian pixel noise. Pixel templates do not transfer between positions, rotations
 and colours, so a linear classifier on pixels does clearly worse than a small CNN: the set is an
 offline stand-in for CIFAR-10 on which depth matters.
@@ -25,11 +25,12 @@ from torch.utils.data import TensorDataset
 
 from cvbook.data.shapes._checks import check_channels, check_count, check_size, make_rng
 from cvbook.data.shapes.classes import SHAPE_CLASSES
+from cvbook.data.shapes.primitives import cube_axes
 from cvbook.data.shapes.raster import ellipse_inside, grid_cells, polygon_inside, sample_axes, single_thread
 
 __all__ = ["make_shapes_classification", "render_classification_batch"]
 
-_N_DISTRACTORS = 6  # distractor slots per image, each used with probability 1/2
+_N_DISTRACTORS = 6  # distractor slots per image, each used with probability 1/3
 
 
 def make_shapes_classification(
@@ -74,7 +75,15 @@ def make_shapes_classification(
 def render_classification_batch(
     labels: Tensor, size: int, channels: int, generator: torch.Generator, supersample: int = 2
 ) -> Tensor:
-    """Render one image per label: ``labels`` ``Tensor[B]`` int64 -> ``Tensor[B, channels, size, size]``."""
+    """Render one image per label: ``labels`` ``Tensor[B]`` int64 -> ``Tensor[B, channels, size, size]``.
+
+    The batch step of :func:`make_shapes_classification` (which validates the arguments): images
+    are drawn on a ``supersample``-fold grid as a uint8 map of palette indices, then coloured and
+    averaged down. Draws from ``generator`` only.
+
+    Reference: DeTone et al. 2018, "SuperPoint", Synthetic Shapes (the primitives).
+    Taught in: notebooks/01_cnn_basics/
+    """
     g = generator
     b = labels.shape[0]
     ss = supersample
@@ -115,7 +124,8 @@ def render_classification_batch(
     px = (torch.arange(size, dtype=torch.float32) + 0.5) / size - 0.5
     phi = 2 * math.pi * rand(b)
     amp = 0.3 * (rand(b) - 0.5)
-    ramp = amp[:, None, None] * (torch.cos(phi)[:, None, None] * px[None, None, :] + torch.sin(phi)[:, None, None] * px[None, :, None])
+    cos, sin = torch.cos(phi)[:, None, None], torch.sin(phi)[:, None, None]
+    ramp = amp[:, None, None] * (cos * px[None, None, :] + sin * px[None, :, None])  # (B, size, size)
     sigma = 0.08 * rand(b)
     image = image + ramp[:, None] + sigma[:, None, None, None] * torch.randn(image.shape, generator=g)
     return image.clamp_(0.0, 1.0)
@@ -214,25 +224,6 @@ def _cube(layer, idx, xs, ys, center, radius, theta, g):
         _paint(layer, idx, polygon_inside(xs, ys, verts), (1, 3, 2)[face])
 
 
-def cube_axes(alpha: Tensor, beta: Tensor) -> Tensor:
-    """Orthographic image of a unit cube's three edges leaving its front (nearest) vertex.
-
-    The cube is rotated by ``R = Rx(alpha) @ Ry(beta)``; the camera looks along -z. Column ``i`` of
-    ``R`` is the cube's axis ``i``; the front vertex is ``sum_i s_i R[:, i] / 2`` with
-    ``s_i = sign(R[2, i])``, and the edges leaving it go along ``-s_i R[:, i]``. The three faces
-    meeting there face the camera (normal z-components ``|R[2, i]| > 0`` for angles in (0, pi/2)).
-    Returns ``Tensor[b, 3, 2]``: the (x, y) image of each edge.
-    """
-    ca, sa, cb, sb = torch.cos(alpha), torch.sin(alpha), torch.cos(beta), torch.sin(beta)
-    zeros, ones = torch.zeros_like(alpha), torch.ones_like(alpha)
-    ry = torch.stack([cb, zeros, sb, zeros, ones, zeros, -sb, zeros, cb], -1).view(-1, 3, 3)
-    rx = torch.stack([ones, zeros, zeros, zeros, ca, -sa, zeros, sa, ca], -1).view(-1, 3, 3)
-    r = rx @ ry
-    sign = torch.sign(r[:, 2, :])  # (b, 3)
-    edges = -(sign[:, None, :] * r)  # columns: edge directions
-    return edges[:, :2, :].transpose(1, 2)  # (b, 3, 2)
-
-
 def _ellipse(layer, idx, xs, ys, center, radius, theta, g):
     b = idx.numel()
     a = radius * (0.7 + 0.3 * torch.rand(b, generator=g))
@@ -256,14 +247,14 @@ _DRAW = {
 def _draw_distractors(layer: Tensor, xs: Tensor, ys: Tensor, size: int, g: torch.Generator, front: bool) -> None:
     """Half of the distractor slots, each a short stroke or a small blob in its own palette colour.
 
-    Each slot is used with probability 1/2; masks are computed only for the images that use it.
+    Each slot is used with probability 1/3; masks are computed only for the images that use it.
     """
     b = layer.shape[0]
     half = _N_DISTRACTORS // 2
     slots = range(half, _N_DISTRACTORS) if front else range(half)
     corners = torch.tensor([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]])
     for slot in slots:
-        kind = torch.randint(0, 4, (b,), generator=g)  # 0: stroke, 1: blob, 2-3: slot unused
+        kind = torch.randint(0, 6, (b,), generator=g)  # 0: stroke, 1: blob, 2-5: slot unused
         center = size * torch.rand(b, 2, generator=g)
         angle = 2 * math.pi * torch.rand(b, generator=g)
         half_len = 1.0 + 2.5 * torch.rand(b, generator=g)
@@ -280,9 +271,9 @@ def _draw_distractors(layer: Tensor, xs: Tensor, ys: Tensor, size: int, g: torch
 
 
 def _draw_occluder(layer: Tensor, xs: Tensor, ys: Tensor, center: Tensor, radius: Tensor, g: torch.Generator) -> None:
-    """With probability 1/2, a background-coloured half-plane-like rectangle over one side of the shape."""
+    """With probability 0.35, a background-coloured rectangle over one side of the shape."""
     b = layer.shape[0]
-    active = torch.rand(b, generator=g) < 0.5
+    active = torch.rand(b, generator=g) < 0.35
     phi = 2 * math.pi * torch.rand(b, generator=g)
     direction = torch.stack([torch.cos(phi), torch.sin(phi)], -1)
     # The rectangle's near edge sits 0.45..0.8 radii from the shape centre, so it hides a cap.
@@ -295,7 +286,7 @@ def _draw_occluder(layer: Tensor, xs: Tensor, ys: Tensor, center: Tensor, radius
     normal = torch.stack([-direction[:, 1], direction[:, 0]], -1)
     far = 2 * radius[idx, None]
     verts = torch.stack(
-        [near - normal * far, near + normal * far, near + (normal + direction) * far, near + (direction - normal) * far],
+        [near - normal * far, near + normal * far, near + (direction + normal) * far, near + (direction - normal) * far],
         dim=1,
     )
     _paint(layer, idx, polygon_inside(xs, ys, verts), 0)
