@@ -5,7 +5,7 @@ is 2 FLOPs; only convolutions and matrix products are counted (the bias add, nor
 activations and pooling are not). :func:`count_flops` computes them from the shapes of each call,
 independently of ``FlopCounterMode``, which the tests use as the oracle.
 
-Taught in: notebooks/01_cnn_basics/03_params_and_flops.ipynb.
+Taught in: notebooks/01_cnn_basics/04_params_and_flops.ipynb.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ FLOPs (a MAC counts as 2, as in ``torch.utils.flop_counter.FlopCounterMode``; th
 counted, also as there).
 
 Reference: V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning", 2016.
-Taught in: notebooks/01_cnn_basics/02_conv_arithmetic.ipynb and 03_params_and_flops.ipynb.
+Taught in: notebooks/01_cnn_basics/03_conv_arithmetic.ipynb and 04_params_and_flops.ipynb.
 """
 from __future__ import annotations
 

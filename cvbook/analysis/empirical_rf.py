@@ -12,7 +12,7 @@ for the model's own weights: it is Gaussian-like and much smaller than the theor
 
 Reference: W. Luo, Y. Li, R. Urtasun and R. Zemel, "Understanding the Effective Receptive Field in Deep
 Convolutional Neural Networks", NeurIPS 2016.
-Taught in: notebooks/01_cnn_basics/05_receptive_field.ipynb.
+Taught in: notebooks/01_cnn_basics/06_receptive_field.ipynb.
 """
 from __future__ import annotations
 

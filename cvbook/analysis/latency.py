@@ -2,7 +2,7 @@
 
 Speed belongs in benchmarks, not tests: the tests check only the bookkeeping (how many calls,
 that the result is positive), never a duration.
-Taught in: notebooks/01_cnn_basics/08_depthwise_separable.ipynb and chapter 4's model zoo.
+Taught in: notebooks/01_cnn_basics/09_group_and_depthwise.ipynb and chapter 4's model zoo.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ field, so residual shortcuts and concatenations are handled.
 
 Reference: A. Araujo, W. Norris and J. Sim, "Computing Receptive Fields of Convolutional Neural
 Networks", Distill, 2019.
-Taught in: notebooks/01_cnn_basics/05_receptive_field.ipynb.
+Taught in: notebooks/01_cnn_basics/06_receptive_field.ipynb.
 """
 from __future__ import annotations
 

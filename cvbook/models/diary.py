@@ -6,7 +6,7 @@ works out with **two** pooling layers, although the diary's layer list shows one
 :class:`DiaryCNN` therefore takes the number of pooling layers as an argument, so that the notebook
 can show both readings.
 
-Taught in: notebooks/01_cnn_basics/03_params_and_flops.ipynb (weight counts) and the MNIST study of
+Taught in: notebooks/01_cnn_basics/04_params_and_flops.ipynb (weight counts) and the MNIST study of
 chapter 3.
 """
 from __future__ import annotations

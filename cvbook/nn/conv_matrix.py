@@ -7,7 +7,7 @@ it maps the output shape back to the input shape, but it is **not** the inverse:
 the values are not recovered (the notes: "转置卷积只能还原shape大小,而不能还原value").
 
 Reference: V. Dumoulin and F. Visin, "A guide to convolution arithmetic for deep learning", 2016, §4.
-Taught in: notebooks/01_cnn_basics/06_conv_as_matrix.ipynb.
+Taught in: notebooks/01_cnn_basics/07_conv_as_matrix.ipynb.
 """
 from __future__ import annotations
 

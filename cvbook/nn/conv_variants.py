@@ -11,7 +11,7 @@
 
 References: A. Krizhevsky et al., "ImageNet Classification with Deep CNNs", 2012 (groups);
 A. G. Howard et al., "MobileNets", 2017 (depthwise separable).
-Taught in: notebooks/01_cnn_basics/08_group_and_depthwise.ipynb and 09_add_vs_concat.ipynb.
+Taught in: notebooks/01_cnn_basics/09_group_and_depthwise.ipynb and 11_add_vs_concat.ipynb.
 """
 from __future__ import annotations
 

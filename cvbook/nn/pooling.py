@@ -12,7 +12,7 @@ Windows are cut with ``unfold`` (im2col); no padding (``padding=0``), which is w
 ``max_idx`` is a flat index ``row * W + col`` into each ``(H, W)`` input plane, as in Caffe.
 
 Reference: Caffe, ``src/caffe/layers/pooling_layer.cpp`` (Jia et al. 2014).
-Taught in: notebooks/01_cnn_basics/04_pooling_backward.ipynb.
+Taught in: notebooks/01_cnn_basics/05_pooling_backward.ipynb.
 """
 from __future__ import annotations
 
