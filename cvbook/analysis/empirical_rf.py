@@ -52,13 +52,13 @@ def positive_geometry_copy(model: nn.Module, dtype: torch.dtype = torch.float64,
     every channel carries the same map, so the support is unchanged while the cost drops by the
     channel count. Valid for chains and additive shortcuts (VGG, ResNet), not for concatenation.
     """
-    m = copy.deepcopy(model).to(dtype).eval()
+    m = copy.deepcopy(model).eval()
 
     def swap(parent: nn.Module) -> None:
         for name, child in parent.named_children():
             if collapse_channels and isinstance(child, nn.Conv2d):
                 setattr(parent, name, nn.Conv2d(1, 1, child.kernel_size, child.stride, child.padding, child.dilation,
-                                                bias=False, padding_mode=child.padding_mode).to(dtype))
+                                                bias=False, padding_mode=child.padding_mode))
             elif collapse_channels and isinstance(child, nn.modules.batchnorm._BatchNorm):
                 setattr(parent, name, nn.Identity())
             elif isinstance(child, nn.MaxPool2d):
@@ -69,6 +69,7 @@ def positive_geometry_copy(model: nn.Module, dtype: torch.dtype = torch.float64,
                 swap(child)
 
     swap(m)
+    m = m.to(dtype)  # cast after collapsing: far cheaper than casting the full-width model
     with torch.no_grad():
         for mod in m.modules():
             if isinstance(mod, (nn.Conv2d, nn.Linear)):
@@ -136,12 +137,13 @@ def effective_receptive_field(
     gen = make_generator(generator)
     param = next(model.parameters(), None)
     device = param.device if param is not None else torch.device("cpu")
+    dtype = param.dtype if param is not None else torch.float32
     was_training = model.training
     model.eval()
     try:
         total = torch.zeros(shape[1:], device=device)
         for _ in range(n_samples):
-            x = torch.randn(1, *shape, generator=gen).to(device)
+            x = torch.randn(1, *shape, generator=gen, dtype=dtype).to(device)  # the model's own dtype
             total += _unit_gradient(model, x, position, 0)[0].abs().sum(0)
     finally:
         model.train(was_training)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # nbformat is imported where it is used: `from cvbook.book import glue` stays cheap
+    import nbformat
 
 __all__ = [
     "REPO_ROOT",
@@ -66,6 +68,8 @@ def find_notebooks(root: Path | None = None) -> list[Path]:
 
 def check_notebook(path: Path, url: str | None = None) -> list[str]:
     """Return a list of problems with a notebook's stored run (empty when it is sound)."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     problems: list[str] = []
     code = [c for c in nb.cells if c.cell_type == "code"]

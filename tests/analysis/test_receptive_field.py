@@ -114,3 +114,12 @@ def test_bad_inputs():
         receptive_field(nn.Conv2d(1, 1, 3), "7")
     with pytest.raises(ValueError, match="n_samples"):
         effective_receptive_field(nn.Conv2d(1, 1, 3), 8, n_samples=0)
+
+
+def test_effective_field_follows_the_model_dtype():
+    # a float64 model (e.g. positive_geometry_copy's default) gets float64 inputs
+    from cvbook.analysis import positive_geometry_copy
+
+    probe = positive_geometry_copy(nn.Sequential(nn.Conv2d(1, 2, 3), nn.Conv2d(2, 1, 3)))
+    erf = effective_receptive_field(probe, 9, n_samples=2, generator=0)
+    assert erf.shape == (9, 9) and erf.max() == 1.0
