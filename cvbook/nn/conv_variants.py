@@ -47,9 +47,10 @@ class DepthwiseSeparableConv2d(nn.Sequential):
     each of the two; they are left out here so that the cost comparison is about the convolutions.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1, padding: int = 1, bias: bool = False) -> None:
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1, padding: int | None = None, bias: bool = False) -> None:
         if in_channels <= 0 or out_channels <= 0:
             raise ValueError(f"channel counts must be positive, got {in_channels} and {out_channels}")
+        padding = kernel_size // 2 if padding is None else padding  # 'same' size at stride 1 for odd kernels
         super().__init__(
             nn.Conv2d(in_channels, in_channels, kernel_size, stride, padding, groups=in_channels, bias=bias),
             nn.Conv2d(in_channels, out_channels, 1, bias=bias),

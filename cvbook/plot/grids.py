@@ -96,10 +96,10 @@ def heatmap(
     if yticklabels is not None:
         ax.set_yticks(range(m.shape[0]), [str(t) for t in yticklabels])
     if annotate:
-        finite = m[np.isfinite(m)]
-        mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+        # pick black or white per cell from the luminance of the colour actually drawn there
         for (r, c), v in np.ndenumerate(m):
-            colour = "white" if np.isfinite(v) and v < mid else "black"
+            red, green, blue, _ = im.cmap(im.norm(v)) if np.isfinite(v) else (1.0, 1.0, 1.0, 1.0)
+            colour = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
             ax.text(c, r, format(v, fmt), ha="center", va="center", color=colour, fontsize=6)
     if colorbar:
         ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)

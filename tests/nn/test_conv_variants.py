@@ -62,3 +62,8 @@ def test_add_then_conv_equals_concat_then_tied_conv():
         tied_concat_conv(nn.Linear(2, 2))
     with pytest.raises(ValueError, match="groups=1"):
         tied_concat_conv(nn.Conv2d(4, 4, 3, groups=2))
+
+
+def test_depthwise_separable_keeps_size_for_odd_kernels_by_default():
+    for k in (1, 3, 5, 7):
+        assert DepthwiseSeparableConv2d(4, 6, k)(torch.zeros(1, 4, 9, 9)).shape == (1, 6, 9, 9)

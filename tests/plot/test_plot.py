@@ -77,3 +77,11 @@ def test_heatmap_annotates_every_cell():
     with pytest.raises(ValueError, match="xticklabels has 1 entries"):
         heatmap(ax, m, xticklabels=["a"])
     plt.close(fig)
+
+
+def test_heatmap_text_contrasts_with_the_cell_colour():
+    fig, ax = plt.subplots()
+    heatmap(ax, np.array([[0.0, 1.0]]), cmap="Greys", colorbar=False)  # Greys: 0 is white, 1 is black
+    colours = [t.get_color() for t in ax.texts]
+    assert colours == ["black", "white"]
+    plt.close(fig)
