@@ -99,7 +99,7 @@ def execute_notebook(path: Path, mode: str = "fast", timeout: int = 900) -> dict
     stamp = {
         "mode": mode,
         "device": str(get_device()),
-        "data": data or ["none (no data set loaded)"],
+        "data": data or ["none: synthetic or random inputs only"],
         "cvbook": cvbook.__version__,
         "torch": torch.__version__,
         "python": sys.version.split()[0],
