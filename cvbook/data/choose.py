@@ -14,7 +14,7 @@ from torch.utils.data import TensorDataset
 
 from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, split_indices
 from cvbook.data.torchvision_sets import _mnist_like, mnist_raw_files_present
-from cvbook.runtime import data_root, make_generator, record_data
+from cvbook.runtime import data_root, display_path, make_generator, record_data
 
 __all__ = ["DigitsSplit", "load_mnist_or_digits"]
 
@@ -72,14 +72,14 @@ def load_mnist_or_digits(
         test_idx = torch.randperm(len(test_all), generator=g)[:n_test]
         train = TensorDataset(*(t[train_idx] for t in train_all.tensors))
         test = TensorDataset(*(t[test_idx] for t in test_all.tensors))
-        origin = f"MNIST (torchvision, {root / 'MNIST'})"
+        origin = f"MNIST (torchvision, {display_path(root / 'MNIST')})"
     else:
         if n_train + n_test > DIGITS_SIZE:
             asked = (n_train, n_test)
             n_test = round(DIGITS_SIZE * n_test / (n_train + n_test))
             n_train = DIGITS_SIZE - n_test
             warnings.warn(
-                f"MNIST is not under {root / 'MNIST' / 'raw'} and the digits stand-in has only {DIGITS_SIZE} "
+                f"MNIST is not under {display_path(root / 'MNIST' / 'raw')} and the digits stand-in has only {DIGITS_SIZE} "
                 f"images: using {n_train} train / {n_test} test instead of {asked[0]} / {asked[1]}",
                 stacklevel=2,
             )
@@ -87,7 +87,7 @@ def load_mnist_or_digits(
         train_idx, test_idx = split_indices(DIGITS_SIZE, n_train, n_test, seed)
         train = TensorDataset(images[train_idx], labels[train_idx])
         test = TensorDataset(images[test_idx], labels[test_idx])
-        origin = f"scikit-learn digits upsampled to 28x28 (stand-in: MNIST not found under {root / 'MNIST' / 'raw'})"
+        origin = f"scikit-learn digits upsampled to 28x28 (stand-in: MNIST not found under {display_path(root / 'MNIST' / 'raw')})"
     source = f"{origin}: {len(train)} train / {len(test)} test images, drawn with seed {seed}"
     record_data(source)
     return DigitsSplit(train, test, source)

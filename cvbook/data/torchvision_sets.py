@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
-from cvbook.runtime import data_root, record_data
+from cvbook.runtime import data_root, display_path, record_data
 
 __all__ = [
     "CIFAR10_CLASSES",
@@ -103,7 +103,7 @@ def load_mnist(root: str | os.PathLike | None = None, train: bool = True, downlo
     """
     root = data_root() if root is None else root
     ds = _mnist_like("MNIST", root, train, download)
-    record_data(f"MNIST {_split(train)} split (torchvision, {Path(root) / 'MNIST'})")
+    record_data(f"MNIST {_split(train)} split (torchvision, {display_path(Path(root) / 'MNIST')})")
     return ds
 
 
@@ -117,7 +117,7 @@ def load_fashion_mnist(root: str | os.PathLike | None = None, train: bool = True
     """
     root = data_root() if root is None else root
     ds = _mnist_like("FashionMNIST", root, train, download)
-    record_data(f"Fashion-MNIST {_split(train)} split (torchvision, {Path(root) / 'FashionMNIST'})")
+    record_data(f"Fashion-MNIST {_split(train)} split (torchvision, {display_path(Path(root) / 'FashionMNIST')})")
     return ds
 
 
@@ -180,5 +180,5 @@ def load_cifar10(
     else:
         images, labels = read_cifar10(folder, train)
         how = "cvbook.data.read_cifar10, not MD5-checked"
-    record_data(f"CIFAR-10 {split} split ({how}, {folder})")
+    record_data(f"CIFAR-10 {split} split ({how}, {display_path(folder)})")
     return _to_dataset(images, labels)

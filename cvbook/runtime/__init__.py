@@ -1,6 +1,6 @@
 """Runtime: device choice, seeding, the fast/full switch and the environment report."""
 from cvbook.runtime.device import DEVICE_ENV, get_device
-from cvbook.runtime.paths import DATA_ENV, data_root
+from cvbook.runtime.paths import DATA_ENV, data_root, display_path
 from cvbook.runtime.mode import MODE_ENV, MODES, by_mode, get_mode, is_fast
 from cvbook.runtime.report import RECORD_ENV, Env, data_used, env_info, record_data, setup
 from cvbook.runtime.seed import make_generator, seed_everything
@@ -8,6 +8,7 @@ from cvbook.runtime.seed import make_generator, seed_everything
 __all__ = [
     "DATA_ENV",
     "data_root",
+    "display_path",
     "DEVICE_ENV",
     "MODE_ENV",
     "MODES",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["DATA_ENV", "data_root"]
+__all__ = ["DATA_ENV", "data_root", "display_path"]
 
 DATA_ENV = "CVBOOK_DATA"
 
@@ -24,3 +24,18 @@ def data_root() -> Path:
     if (checkout / "_config.yml").exists() and (checkout / "cvbook").is_dir():
         return checkout / "data"
     return Path.home() / ".cache" / "cvbook" / "data"
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """``path`` as a reader should see it: relative to the checkout (``data/MNIST``) or to ``~``.
+
+    Printed outputs that nbval compares must not depend on where the repository was cloned.
+    """
+    p = Path(path).expanduser().resolve()
+    checkout = Path(__file__).resolve().parents[2]
+    for base, prefix in ((checkout, ""), (Path.home(), "~/")):
+        try:
+            return prefix + p.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return p.as_posix()

@@ -101,3 +101,12 @@ def test_data_root(monkeypatch, tmp_path):
     # in a checkout, the data folder sits next to _config.yml, whatever the working directory
     root = data_root()
     assert root.name == "data" and (root.parent / "_config.yml").exists()
+
+
+def test_display_path_hides_the_clone_location(tmp_path):
+    from pathlib import Path
+
+    from cvbook.runtime import data_root, display_path
+
+    assert display_path(data_root() / "MNIST") == "data/MNIST"  # relative to the checkout
+    assert display_path(Path.home() / "x" / "y") == "~/x/y"

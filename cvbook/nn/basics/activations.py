@@ -25,8 +25,21 @@ def sigmoid(x: Tensor) -> Tensor:
 
 
 def tanh(x: Tensor) -> Tensor:
-    r""":math:`\tanh x = 2\sigma(2x) - 1`, zero-centred; :math:`\tanh' = 1 - \tanh^2 \le 1`."""
-    return 2 * sigmoid(2 * x) - 1
+    r""":math:`\tanh x = 2\sigma(2x) - 1`, zero-centred; :math:`\tanh' = 1 - \tanh^2 \le 1`.
+
+    Computed as :math:`\pm(-t)/(t + 2)` with :math:`t = e^{-2|x|} - 1` (``expm1``): the textbook form
+    ``2 sigmoid(2x) - 1`` cancels catastrophically for tiny ``x`` (it returns 0 for ``|x| < 1e-17``),
+    and ``expm1(2x)`` would overflow for large ``x``. The two signs are separate ``where`` branches
+    (not ``sign(x) * f(|x|)``, whose autograd derivative at 0 would be 0 instead of 1).
+    """
+    def f(a: Tensor) -> Tensor:          # tanh(a) for a >= 0
+        t = torch.expm1(-2 * a)
+        return -t / (t + 2)
+
+    zero = torch.zeros_like(x)
+    pos = torch.where(x >= 0, x, zero)
+    neg = torch.where(x < 0, -x, zero)
+    return torch.where(x >= 0, f(pos), -f(neg))
 
 
 def relu(x: Tensor) -> Tensor:

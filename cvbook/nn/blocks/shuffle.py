@@ -11,10 +11,10 @@ def channel_shuffle(x: Tensor, groups: int) -> Tensor:
     """Reshape ``(B, g*n, H, W) -> (B, g, n, H, W)``, transpose to ``(B, n, g, H, W)``, flatten back.
 
     Output channel ``i*g + j`` is input channel ``j*n + i``: each new group takes one channel from
-    every old group ("reshape, transpose, flatten", notes 002 l.33).
+    every old group ("reshape, transpose, flatten", notes 002 l.32).
 
     Reference: Zhang et al., "ShuffleNet", CVPR 2018.
-    Taught in: notebooks/04_architectures/06_mobilenet.ipynb
+    Taught in: notebooks/04_architectures/04_flops_not_speed.ipynb
     """
     if x.dim() != 4:
         raise ValueError(f"expected (B, C, H, W), got shape {tuple(x.shape)}")
