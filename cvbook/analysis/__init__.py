@@ -1,4 +1,4 @@
-"""Analysis tools: convolution arithmetic, receptive fields, parameter and FLOP counts, latency."""
+"""Analysis tools: convolution arithmetic, receptive fields, parameter and FLOP counts, latency, memory."""
 from cvbook.analysis.complexity import count_flops, count_params
 from cvbook.analysis.conv_arith import conv_flops, conv_output_size, conv_params, conv_transpose_output_size
 from cvbook.analysis.empirical_rf import (
@@ -8,6 +8,7 @@ from cvbook.analysis.empirical_rf import (
     positive_geometry_copy,
 )
 from cvbook.analysis.latency import Latency, measure_latency
+from cvbook.analysis.memory import cuda_peak_memory, saved_activation_bytes
 from cvbook.analysis.receptive_field import LayerRF, input_shape_for, receptive_field
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "conv_output_size",
     "conv_params",
     "conv_transpose_output_size",
+    "cuda_peak_memory",
     "count_flops",
     "count_params",
     "effective_receptive_field",
@@ -26,4 +28,5 @@ __all__ = [
     "measure_latency",
     "positive_geometry_copy",
     "receptive_field",
+    "saved_activation_bytes",
 ]

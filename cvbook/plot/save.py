@@ -1,6 +1,7 @@
 """Saving figures for papers: a vector PDF with embedded TrueType fonts, and a PNG."""
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def save_figure(fig: Figure, name: str, folder: str | Path = "figures", dpi: int
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     pdf, png = out / f"{name}.pdf", out / f"{name}.png"
+    # fontTools warns about old font timestamps while subsetting TrueType fonts; it is noise here
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     with mpl.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}):
         fig.savefig(pdf, bbox_inches="tight")
         fig.savefig(png, dpi=dpi, bbox_inches="tight")

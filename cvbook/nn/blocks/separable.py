@@ -1,4 +1,7 @@
-"""Depthwise separable convolution: a per-channel kxk conv followed by a 1x1 pointwise conv."""
+"""MobileNet v1's unit: depthwise kxk conv-BN-act then pointwise 1x1 conv-BN-act.
+
+The bare two-convolution form, without BN and activations, is :class:`cvbook.nn.DepthwiseSeparableConv2d`.
+"""
 from __future__ import annotations
 
 from typing import Callable, Optional
@@ -7,20 +10,9 @@ from torch import Tensor, nn
 
 from cvbook.nn.blocks.conv import ConvBNAct
 
-__all__ = ["DepthwiseSeparableConv", "separable_cost_ratio"]
+__all__ = ["DepthwiseSeparableConv"]
 
-
-def separable_cost_ratio(out_channels: int, kernel_size: int) -> float:
-    """Mult-adds of depthwise separable over standard convolution: ``1/N + 1/Dk^2``.
-
-    Standard: ``Dk^2 M N Df^2``; separable: ``Dk^2 M Df^2 + M N Df^2`` (notes 002 l.7-20).
-
-    Reference: Howard et al., "MobileNets", arXiv:1704.04861, eq. (5).
-    Taught in: notebooks/04_architectures/06_mobilenet.ipynb
-    """
-    if out_channels <= 0 or kernel_size <= 0:
-        raise ValueError(f"need positive out_channels and kernel_size, got {out_channels}, {kernel_size}")
-    return 1.0 / out_channels + 1.0 / kernel_size**2
+# The cost ratio 1/N + 1/Dk^2 lives in cvbook.nn.conv_variants.separable_cost_ratio (chapter 1).
 
 
 class DepthwiseSeparableConv(nn.Sequential):
