@@ -18,7 +18,7 @@ class PerParameterOptimizer(Optimizer):
     """
 
     def update(self, x: Tensor, g: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define update(x, g, state, group)")
 
     @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:

@@ -41,7 +41,7 @@ class _ClosedForm(LRScheduler):
     """Base: ``factor(t)`` multiplies each group's initial learning rate, or ``lr_at(base, t)``."""
 
     def lr_at(self, base_lr: float, t: int) -> float:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define lr_at(base_lr, t)")
 
     def get_lr(self) -> list[float]:
         return [self.lr_at(base, self.last_epoch) for base in self.base_lrs]

@@ -1,5 +1,5 @@
 r"""Inverted dropout: zero each unit with probability p in training and scale survivors by 1/(1-p),
-so that evaluation needs no change at all (notes 003 l.425-440 leave this TODO).
+so that evaluation needs no change at all (notes 003 l.425-440 leave this as a to-do).
 
 For ``x`` of any shape, with mask :math:`m_i \sim \text{Bernoulli}(1-p)`:
 :math:`y_i = m_i x_i / (1-p)` in training, so :math:`E[y_i] = x_i`; :math:`y = x` in evaluation.

@@ -1,4 +1,4 @@
-r"""Backpropagation (反向传播) written by hand for a two-layer MLP (the notes' BP entry, 003 l.42-44, is a TODO).
+r"""Backpropagation (反向传播) written by hand for a two-layer MLP (the notes' BP entry, 003 l.42-44, is a to-do).
 
 Forward, for a batch ``X: (N, D)`` and integer labels ``y: (N,)``:
 
