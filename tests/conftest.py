@@ -20,3 +20,20 @@ def generator() -> torch.Generator:
     g = torch.Generator()
     g.manual_seed(0)
     return g
+
+
+# test folders whose tensors are so small that one thread is faster (10x measured for a CIFAR
+# ResNet step on a shared 2-core machine: thread wake-ups cost more than the arithmetic)
+SINGLE_THREAD_DIRS = {"models", "nn_blocks"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_cpu_thread(request):
+    """Run the modules under SINGLE_THREAD_DIRS on one CPU thread, then restore the setting."""
+    if not SINGLE_THREAD_DIRS & set(request.path.parts):
+        yield
+        return
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

@@ -17,17 +17,17 @@ Taught in: notebooks/03_optimization/03_momentum.ipynb
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Iterable
 
 import torch
-from torch.optim import Optimizer
 
+from cvbook.optim._base import PerParameterOptimizer
 from cvbook.optim._checks import check_nonneg
 
 __all__ = ["SGD", "ClassicalMomentumSGD"]
 
 
-class SGD(Optimizer):
+class SGD(PerParameterOptimizer):
     r"""SGD with the same arguments and the same iterates as :class:`torch.optim.SGD`.
 
     For each parameter ``x`` (any shape) with gradient ``g``:
@@ -63,34 +63,21 @@ class SGD(Optimizer):
                         nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
-            for x in group["params"]:
-                if x.grad is None:
-                    continue
-                g = -x.grad if group["maximize"] else x.grad
-                if group["weight_decay"] != 0:
-                    g = g + group["weight_decay"] * x            # L2 penalty's gradient
-                if mu != 0:
-                    state = self.state[x]
-                    if "momentum_buffer" not in state:
-                        state["momentum_buffer"] = g.clone()   # b_1 = g (no dampening on step 1)
-                    else:
-                        b = state["momentum_buffer"]
-                        b.mul_(mu).add_((1 - tau) * g)
-                    b = state["momentum_buffer"]
-                    g = g + mu * b if group["nesterov"] else b
-                x.add_(-lr * g)
-        return loss
+    def update(self, x: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * x                # L2 penalty's gradient
+        if mu != 0:
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = g.clone()         # b_1 = g (no dampening on step 1)
+            else:
+                state["momentum_buffer"].mul_(mu).add_((1 - tau) * g)
+            b = state["momentum_buffer"]
+            g = g + mu * b if group["nesterov"] else b
+        x.add_(-lr * g)
 
 
-class ClassicalMomentumSGD(Optimizer):
+class ClassicalMomentumSGD(PerParameterOptimizer):
     r"""Momentum in the classical (diary, CS231n) convention: ``v = mu v - lr g``, ``x = x + v``.
 
     The diary writes the plain step as ``x += learning_rate * gradient`` (notes 004 l.166); that is
@@ -106,20 +93,10 @@ class ClassicalMomentumSGD(Optimizer):
             check_nonneg(name, value)
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, mu = group["lr"], group["momentum"]
-            for x in group["params"]:
-                if x.grad is None:
-                    continue
-                g = x.grad + group["weight_decay"] * x if group["weight_decay"] else x.grad
-                state = self.state[x]
-                v = state.setdefault("velocity", torch.zeros_like(x))
-                v.mul_(mu).add_(-lr * g)       # v = mu v - lr g
-                x.add_(v)                      # x = x + v
-        return loss
+    def update(self, x: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        lr, mu = group["lr"], group["momentum"]
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * x
+        v = state.setdefault("velocity", torch.zeros_like(x))
+        v.mul_(mu).add_(-lr * g)       # v = mu v - lr g
+        x.add_(v)                      # x = x + v
