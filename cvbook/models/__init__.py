@@ -17,7 +17,7 @@ from cvbook.models.mobilenet_v3 import MobileNetV3, mobilenet_v3_large, mobilene
 from cvbook.models.octave import OctaveConv
 from cvbook.models.preact_resnet import (PreActBasicBlock, PreActBottleneck, PreActResNet,
                                          preact_resnet18, preact_resnet50)
-from cvbook.models.registry import create, list_models, register
+from cvbook.models.registry import TASKS, ModelInfo, create, list_models, model_info, register
 from cvbook.models.res2net import Res2NetBottleneck, res2net50_26w_4s
 from cvbook.models.resnet import (BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50,
                                   resnet50_v1, resnet101, resnet152)
@@ -40,7 +40,7 @@ register("diary_mlp")(DiaryMLP)
 register("diary_cnn")(DiaryCNN)
 
 __all__ = [
-    "AlexNet", "BasicBlock", "Benchmark", "StageCost", "stage_costs", "small_benchmark", "train_on_benchmark", "Bottleneck", "CifarBasicBlock", "CifarResNet", "DenseBlock",
+    "AlexNet", "TASKS", "ModelInfo", "model_info", "BasicBlock", "Benchmark", "StageCost", "stage_costs", "small_benchmark", "train_on_benchmark", "Bottleneck", "CifarBasicBlock", "CifarResNet", "DenseBlock",
     "DenseLayer", "DenseNet", "DiaryCNN", "DiaryMLP", "EFFICIENTNET_PARAMS", "EfficientNet", "Fire",
     "GoogLeNet", "Inception", "InceptionAux", "MobileNetV1", "MobileNetV2", "MobileNetV3",
     "OctaveConv", "PreActBasicBlock", "PreActBottleneck", "PreActResNet", "RESNEXT_FORMS",

@@ -4,8 +4,13 @@ from cvbook.runtime.paths import DATA_ENV, data_root, display_path
 from cvbook.runtime.mode import MODE_ENV, MODES, by_mode, get_mode, is_fast
 from cvbook.runtime.report import RECORD_ENV, Env, data_used, env_info, record_data, setup
 from cvbook.runtime.seed import make_generator, seed_everything
+from cvbook.runtime.threads import DEFAULT_THREADS, THREADS_ENV, apply_thread_policy, thread_count
 
 __all__ = [
+    "DEFAULT_THREADS",
+    "THREADS_ENV",
+    "apply_thread_policy",
+    "thread_count",
     "DATA_ENV",
     "data_root",
     "display_path",

@@ -16,6 +16,7 @@ import torch
 from cvbook.runtime.device import get_device
 from cvbook.runtime.mode import get_mode
 from cvbook.runtime.seed import seed_everything
+from cvbook.runtime.threads import apply_thread_policy
 
 __all__ = ["Env", "setup", "env_info", "record_data", "data_used", "RECORD_ENV"]
 
@@ -61,7 +62,12 @@ def env_info() -> dict[str, str]:
 
 
 def setup(seed: int = 0, quiet: bool = False) -> Env:
-    """Seed everything, choose the device, print the mode, device and versions, and return an :class:`Env`."""
+    """Apply the thread policy, seed, choose the device, print the mode, device and versions.
+
+    The thread policy (:mod:`cvbook.runtime.threads`: one CPU thread unless ``CVBOOK_THREADS`` says
+    otherwise) is applied first, so every notebook runs small models the same way.
+    """
+    apply_thread_policy()
     generator = seed_everything(seed)
     env = Env(mode=get_mode(), device=get_device(), seed=seed, generator=generator)
     if not quiet:

@@ -1,0 +1,2 @@
+"""Models of task ``detection`` (registered with ``task="detection"``)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Models of task ``keypoints`` (registered with ``task="keypoints"``)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Models of task ``segmentation`` (registered with ``task="segmentation"``)."""
+__all__: list[str] = []
