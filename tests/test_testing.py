@@ -1,0 +1,45 @@
+"""cvbook.testing: the tolerance table and the float64 gradcheck helper."""
+import pytest
+import torch
+
+from cvbook.testing import TOLERANCES, assert_close, gradcheck64, tolerance
+
+
+def test_table_is_ordered_by_precision():
+    assert TOLERANCES[torch.float64][0] < TOLERANCES[torch.float32][0] < TOLERANCES[torch.float16][0]
+
+
+def test_tolerance_scales_and_validates():
+    r, a = tolerance(torch.float32, scale=10)
+    assert (r, a) == pytest.approx((10 * TOLERANCES[torch.float32][0], 10 * TOLERANCES[torch.float32][1]))
+    with pytest.raises(ValueError, match="no tolerance"):
+        tolerance(torch.int64)
+    with pytest.raises(ValueError, match="scale"):
+        tolerance(torch.float32, scale=0)
+
+
+def test_assert_close_uses_the_dtype_of_actual():
+    x = torch.ones(3, dtype=torch.float32)
+    assert_close(x + 5e-6, x)  # within float32's 1e-4 relative tolerance
+    with pytest.raises(AssertionError):
+        assert_close(x.double() + 5e-6, x.double())  # far outside float64's
+    with pytest.raises(AssertionError):
+        assert_close(x + 1e-2, x)
+
+
+def test_gradcheck64_passes_and_fails():
+    assert gradcheck64(lambda t: (t ** 3).sum(), [torch.randn(4, generator=torch.Generator().manual_seed(0))])
+
+    class Wrong(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.save_for_backward(t)
+            return t ** 2
+
+        @staticmethod
+        def backward(ctx, g):
+            (t,) = ctx.saved_tensors
+            return g * t  # wrong: should be 2 t
+
+    with pytest.raises(Exception):
+        gradcheck64(Wrong.apply, [torch.randn(3, generator=torch.Generator().manual_seed(1))])
