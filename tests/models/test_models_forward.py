@@ -6,7 +6,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from cvbook.models import (Bottleneck, DenseNet, PreActBottleneck, PreActResNet, Res2NetBottleneck,
                            ResNet, ResNeXtBottleneck, SEBottleneck, create, list_models)
 
-CIFAR = {n for n in list_models() if "cifar" in n}
+CIFAR = {n for n in list_models(task="classification") if "cifar" in n}
 MNIST = {"diary_mlp", "diary_cnn"}
 # the big siblings (VGG-13/16/19, ResNet-101/152, ...) share code with one tested here; their
 # structure is covered by the parameter-count tests
@@ -24,7 +24,7 @@ def _input(name, b, gen):
     return torch.randn(b, 3, side, side, generator=gen)  # small inputs: fast on a CPU
 
 
-@pytest.mark.parametrize("name", sorted(set(list_models()) - SKIP_FORWARD))
+@pytest.mark.parametrize("name", sorted(set(list_models(task="classification")) - SKIP_FORWARD))
 def test_forward_shape(name, generator):
     kw = {} if name in MNIST else {"num_classes": 7}
     m = create(name, seed=0, **kw).eval()
