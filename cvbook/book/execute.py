@@ -9,7 +9,9 @@ For each notebook this (1) puts the Colab install cell first, built from ``repos
 ``_config.yml``; (2) runs every cell top to bottom in a fresh ``python3`` kernel started in the
 notebook's folder, with ``CVBOOK_MODE`` set; (3) saves the widget state, so the static site shows
 each explorer's first view; (4) stamps ``metadata.cvbook`` with the mode, device, data used, package
-versions, date, run time and a hash of the code cells. A failing cell stops the run and the notebook
+versions, date, run time, a hash of the code cells and the figures the run saved with
+``cvbook.plot.save_figure`` (``figures``: name and one line of caption each, read by
+``python -m cvbook.figures list``). A failing cell stops the run and the notebook
 is not written.
 Taught in: book/authoring.md ("Executing a notebook").
 """
@@ -35,6 +37,7 @@ from cvbook.book.notebooks import (
     find_notebooks,
     repository_url,
 )
+from cvbook.plot.save import FIGURES_RECORD_ENV
 from cvbook.runtime import MODE_ENV, MODES, RECORD_ENV, get_device
 
 __all__ = ["ensure_colab_cell", "execute_notebook", "main"]
@@ -68,9 +71,11 @@ def execute_notebook(path: Path, mode: str = "fast", timeout: int = 900) -> dict
 
     with tempfile.TemporaryDirectory() as tmp:
         record = Path(tmp) / "data.json"
-        saved = {k: os.environ.get(k) for k in (MODE_ENV, RECORD_ENV, "PYTHONPATH")}
+        figures_record = Path(tmp) / "figures.jsonl"  # one line per save_figure call in the kernel
+        saved = {k: os.environ.get(k) for k in (MODE_ENV, RECORD_ENV, FIGURES_RECORD_ENV, "PYTHONPATH")}
         os.environ[MODE_ENV] = mode
         os.environ[RECORD_ENV] = str(record)
+        os.environ[FIGURES_RECORD_ENV] = str(figures_record)
         # the kernel imports this checkout's cvbook even if another copy is installed
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), saved["PYTHONPATH"]) if p)
         try:
@@ -91,6 +96,7 @@ def execute_notebook(path: Path, mode: str = "fast", timeout: int = 900) -> dict
                 else:
                     os.environ[k] = v
         data = json.loads(record.read_text(encoding="utf-8")) if record.exists() else []
+        figures = _recorded_figures(nb, figures_record)
 
     import torch
 
@@ -106,10 +112,24 @@ def execute_notebook(path: Path, mode: str = "fast", timeout: int = 900) -> dict
         "date": _dt.date.today().isoformat(),
         "seconds": round(seconds, 1),
         "code_hash": code_hash(nb),
+        "figures": figures,
     }
     nb.metadata["cvbook"] = stamp
     nbformat.write(nb, path)
     return stamp
+
+
+def _recorded_figures(nb: nbformat.NotebookNode, record: Path) -> list[dict]:
+    """The figures the run saved, in order, each ``{"name", "caption"}`` (caption: one line)."""
+    from cvbook.figures.catalog import caption_for
+
+    figures: dict[str, dict] = {}
+    if record.exists():
+        for line in record.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                figures.setdefault(item["name"], {"name": item["name"], "caption": caption_for(nb, item["name"], item.get("title", ""))})
+    return list(figures.values())
 
 
 def main(argv: list[str] | None = None) -> int:
