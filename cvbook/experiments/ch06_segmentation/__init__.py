@@ -1,0 +1,8 @@
+"""Chapter 6 drivers: the scenes used by every page, one training recipe, scoring, seed sweeps.
+
+Taught in: notebooks/06_segmentation/05_dataset_vs_image_miou.ipynb
+"""
+from cvbook.experiments.ch06_segmentation.recipe import (CHAPTER_KINDS, SegRun, SegScores, chapter_data, predict,
+                                                          score, train_segmenter)
+
+__all__ = ["CHAPTER_KINDS", "SegRun", "SegScores", "chapter_data", "predict", "score", "train_segmenter"]
