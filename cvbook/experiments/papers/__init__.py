@@ -1,0 +1,8 @@
+"""Chapter 8 drivers: one module per paper page (sweeps, training recipes, table builders).
+
+- :mod:`~cvbook.experiments.papers.erf`: effective receptive fields of conv stacks, Gaussian fits.
+- :mod:`~cvbook.experiments.papers.triplet`: P×K batches and triplet-mining runs on digits.
+- :mod:`~cvbook.experiments.papers.calibration`: plain / label smoothing / mixup runs and their calibration.
+- :mod:`~cvbook.experiments.papers.inpainting`: synthetic masks and the inpainting comparison table.
+"""
+__all__: list[str] = []
