@@ -22,18 +22,10 @@ def generator() -> torch.Generator:
     return g
 
 
-# test folders whose tensors are so small that one thread is faster (10x measured for a CIFAR
-# ResNet step on a shared 2-core machine: thread wake-ups cost more than the arithmetic)
-SINGLE_THREAD_DIRS = {"models", "nn_blocks"}
+@pytest.fixture(autouse=True, scope="session")
+def _thread_policy():
+    """The book's one thread policy (cvbook.runtime.threads) for the whole session, as setup() applies it."""
+    from cvbook.runtime import apply_thread_policy
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_cpu_thread(request):
-    """Run the modules under SINGLE_THREAD_DIRS on one CPU thread, then restore the setting."""
-    if not SINGLE_THREAD_DIRS & set(request.path.parts):
-        yield
-        return
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
+    apply_thread_policy()
     yield
-    torch.set_num_threads(n)

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m cvbook.book.execute notebooks/01_cnn_basics/02_conv_arithmetic.ipynb [more.ipynb ...]
+    python -m cvbook.book.execute notebooks/01_cnn_basics/03_conv_arithmetic.ipynb [more.ipynb ...]
     python -m cvbook.book.execute --all [--mode fast|full] [--timeout 600]
 
 For each notebook this (1) puts the Colab install cell first, built from ``repository.url`` in

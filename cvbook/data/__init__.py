@@ -7,6 +7,7 @@ caller passes ``download=True``.
 from cvbook.data.choose import DigitsSplit, load_mnist_or_digits
 from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, load_digits28, split_indices
 from cvbook.data.idx import IDX_DTYPES, read_idx, write_idx
+from cvbook.data.mixup import MixupBatch, mixup, sample_beta, sample_gamma  # chapter 8
 from cvbook.data.torchvision_sets import (
     CIFAR10_CLASSES,
     FASHION_MNIST_CLASSES,
@@ -22,6 +23,7 @@ from cvbook.data.torchvision_sets import (
 from cvbook.data.shapes import SHAPE_CLASSES, Scene, make_scene_batch, make_shapes_classification, render_scene
 
 __all__ = [
+    "MixupBatch", "mixup", "sample_beta", "sample_gamma",
     "SHAPE_CLASSES",
     "Scene",
     "make_scene_batch",

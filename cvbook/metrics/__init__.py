@@ -7,6 +7,24 @@ Each chapter adds its metrics below its own marker line; keep the markers.
 __all__: list[str] = []
 
 # --- chapter 5: detection (mAP) ---
+from cvbook.metrics.detection import (COCO_IOU_THRESHOLDS, COCO_RECALL_THRESHOLDS, DetectionMAP,
+                                      mean_average_precision)
+
+__all__ += ["COCO_IOU_THRESHOLDS", "COCO_RECALL_THRESHOLDS", "DetectionMAP", "mean_average_precision"]
 # --- chapter 6: segmentation (confusion matrix, mIoU, boundary F-score, PQ) ---
+from cvbook.metrics.segmentation import (BoundaryF, PanopticResult, boundary_f_score, confusion_matrix,  # noqa: E402
+                                        dataset_miou, image_miou, iou_from_confusion, panoptic_quality)
+
+__all__ += ["BoundaryF", "PanopticResult", "boundary_f_score", "confusion_matrix", "dataset_miou", "image_miou",
+            "iou_from_confusion", "panoptic_quality"]
 # --- chapter 7: keypoints (detector AP, localisation error, repeatability, homography accuracy) ---
+from cvbook.metrics.keypoints import (KeypointPR, homography_accuracy, homography_corner_error,  # noqa: E402
+                                      keypoint_pr, localization_error, repeatability)
+
+__all__ += ["KeypointPR", "homography_accuracy", "homography_corner_error", "keypoint_pr", "localization_error",
+            "repeatability"]
 # --- chapter 8: calibration (ECE), image quality (PSNR, SSIM) ---
+from cvbook.metrics.calibration import ReliabilityBins, expected_calibration_error, reliability_bins
+from cvbook.metrics.image_quality import psnr, ssim
+
+__all__ += ["ReliabilityBins", "expected_calibration_error", "psnr", "reliability_bins", "ssim"]

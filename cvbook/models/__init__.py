@@ -57,3 +57,7 @@ __all__ = [
     "shufflenet_v2_x2_0", "squeezenet1_0", "squeezenet1_1", "vgg11", "vgg13", "vgg16", "vgg19",
     "xception",
 ]
+import cvbook.models.segmentation  # noqa: E402,F401  (registers the chapter-6 models)
+import cvbook.models.detection  # noqa: E402,F401  (registers the chapter-5 models)
+import cvbook.models.cifar_small  # noqa: E402,F401  (registers the 8-layer CIFAR nets, chapter 4)
+import cvbook.models.keypoints  # noqa: E402,F401  (registers the chapter-7 models)

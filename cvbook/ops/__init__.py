@@ -9,6 +9,37 @@ Each chapter adds its ops below its own marker line; keep the markers.
 __all__: list[str] = []
 
 # --- chapter 1: pooling and convolution as a matrix (hand-written backward) ---
+from cvbook.ops.conv_backward import Conv2dFunction, conv2d_input, conv2d_weight  # noqa: E402
+__all__ += ["Conv2dFunction", "conv2d_input", "conv2d_weight"]
 # --- chapter 5: boxes, IoU family, NMS, focal loss, box coding ---
+from cvbook.ops.anchors import KMeansAnchors, grid_anchors, kmeans_anchors, match_anchors, mean_best_iou, wh_iou
+from cvbook.ops.box_coder import BBOX_XFORM_CLIP, decode_boxes, encode_boxes
+from cvbook.ops.boxes import (box_area, box_convert, box_iou, complete_box_iou, distance_box_iou,
+                              generalized_box_iou)
+from cvbook.ops.focal_loss import prior_bias, sigmoid_focal_loss
+from cvbook.ops.iou_loss import complete_box_iou_loss, distance_box_iou_loss, generalized_box_iou_loss, iou_loss
+from cvbook.ops.nms import batched_nms, diou_nms, nms, soft_nms
+from cvbook.ops.roi_align import roi_align
+
+__all__ += ["KMeansAnchors", "grid_anchors", "kmeans_anchors", "match_anchors", "mean_best_iou", "wh_iou",
+            "BBOX_XFORM_CLIP", "decode_boxes", "encode_boxes", "box_area", "box_convert", "box_iou",
+            "complete_box_iou", "distance_box_iou", "generalized_box_iou", "prior_bias", "sigmoid_focal_loss",
+            "complete_box_iou_loss", "distance_box_iou_loss", "generalized_box_iou_loss", "iou_loss",
+            "batched_nms", "diou_nms", "nms", "soft_nms", "roi_align"]
 # --- chapter 6: masks ---
+from cvbook.ops.masks import bilinear_kernel, bilinear_upsampling_weight, dilate, erode, mask_boundary, one_hot  # noqa: E402
+
+__all__ += ["bilinear_kernel", "bilinear_upsampling_weight", "dilate", "erode", "mask_boundary", "one_hot"]
 # --- chapter 7: keypoint labels, depth_to_space ---
+from cvbook.ops.depth_to_space import depth_to_space, space_to_depth  # noqa: E402
+from cvbook.ops.homography import homography_from_points, random_homography, warp_image, warp_points  # noqa: E402
+from cvbook.ops.keypoints import (Keypoints, detect_keypoints, heatmap_nms, keypoints_to_labels,  # noqa: E402
+                                  labels_to_keypoints, logits_to_heatmap)
+
+__all__ += ["depth_to_space", "space_to_depth", "homography_from_points", "random_homography", "warp_image",
+            "warp_points", "Keypoints", "detect_keypoints", "heatmap_nms", "keypoints_to_labels",
+            "labels_to_keypoints", "logits_to_heatmap"]
+# --- chapter 8: inpainting ---
+from cvbook.ops.inpaint import navier_stokes_inpaint  # noqa: E402
+
+__all__ += ["navier_stokes_inpaint"]

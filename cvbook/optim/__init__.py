@@ -3,7 +3,7 @@
 Every optimiser here is a ``torch.optim.Optimizer`` with the same name and constructor arguments as
 its ``torch.optim`` counterpart and the same iterates (tests/optim checks 100 steps to 1e-6);
 :class:`AdaBound` has no counterpart; :class:`ClassicalMomentumSGD` is the diary's momentum convention.
-Taught in: notebooks/03_optimization/
+Taught in: notebooks/03_optimization/02_gd_variants.ipynb
 """
 from cvbook.optim.adabound import AdaBound, adabound_bounds
 from cvbook.optim.adadelta import Adadelta
@@ -20,6 +20,7 @@ from cvbook.optim.functions import (
 )
 from cvbook.optim.nadam import NAdam
 from cvbook.optim.rmsprop import RMSprop
+from cvbook.optim.scheduled import scheduled_trajectory
 from cvbook.optim.schedules import (
     CosineAnnealingLR,
     ExponentialLR,
@@ -37,4 +38,5 @@ __all__ = [
     "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupCosineLR", "OneCycleLR",
     "lr_trace",
     "TestFunction", "TEST_FUNCTIONS", "ill_conditioned_quadratic", "rosenbrock", "saddle", "trajectory",
+    "scheduled_trajectory",
 ]

@@ -1,5 +1,6 @@
 """Paper-quality figures: style, sizes, palette, saving, image grids and heat maps."""
 from cvbook.plot.grids import heatmap, image_grid, to_numpy_image
+from cvbook.plot.reliability import reliability_diagram  # chapter 8
 from cvbook.plot.save import save_figure
 from cvbook.plot.style import COLUMN_WIDTHS, PALETTE, PAPER_RC, figsize, paper_style, use_paper_style
 
@@ -11,6 +12,7 @@ __all__ = [
     "heatmap",
     "image_grid",
     "paper_style",
+    "reliability_diagram",
     "save_figure",
     "to_numpy_image",
     "use_paper_style",

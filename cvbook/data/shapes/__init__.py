@@ -13,10 +13,11 @@ Explicit geometry (for hand-made scenes): :func:`line`, :func:`polygon`, :func:`
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint: Self-Supervised Interest Point
 Detection and Description" (Synthetic Shapes).
-Taught in: notebooks/01_cnn_basics/
+Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
 """
 from cvbook.data.shapes.classes import SHAPE_CLASSES
 from cvbook.data.shapes.classification import make_shapes_classification, render_classification_batch
+from cvbook.data.shapes.detection import DETECTION_KINDS, DetectionBatch, make_detection_batch
 from cvbook.data.shapes.primitives import (
     Part,
     Shape,
@@ -34,6 +35,9 @@ from cvbook.data.shapes.scene import Scene, masks_to_boxes_exclusive, render_sha
 
 __all__ = [
     "SHAPE_CLASSES",
+    "DETECTION_KINDS",
+    "DetectionBatch",
+    "make_detection_batch",
     "Part",
     "Scene",
     "Shape",
@@ -54,3 +58,9 @@ __all__ = [
     "star",
     "stripes",
 ]
+
+from cvbook.data.shapes.segmentation import SegmentationSet, instance_map, make_segmentation_set, semantic_map  # noqa: E402
+__all__ += ["SegmentationSet", "instance_map", "make_segmentation_set", "semantic_map"]  # chapter 6
+
+from cvbook.data.shapes.keypoints import KeypointSet, make_keypoint_set  # noqa: E402
+__all__ += ["KeypointSet", "make_keypoint_set"]  # chapter 7

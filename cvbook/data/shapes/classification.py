@@ -12,7 +12,7 @@ from one ``torch.Generator``.
 
 Reference: the primitives follow DeTone et al. 2018 (SuperPoint, Synthetic Shapes); SuperPoint
 renders scenes for interest points, not a classification set: the nuisances here are ours.
-Taught in: notebooks/01_cnn_basics/
+Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def make_shapes_classification(
     gives the same data set. ``supersample`` is the anti-aliasing factor per axis.
 
     Reference: DeTone et al. 2018, "SuperPoint", Synthetic Shapes (the primitives).
-    Taught in: notebooks/01_cnn_basics/
+    Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
     """
     n = check_count(n, "n", minimum=0)
     height, width = check_size(size)
@@ -82,7 +82,7 @@ def render_classification_batch(
     averaged down. Draws from ``generator`` only.
 
     Reference: DeTone et al. 2018, "SuperPoint", Synthetic Shapes (the primitives).
-    Taught in: notebooks/01_cnn_basics/
+    Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
     """
     g = generator
     b = labels.shape[0]

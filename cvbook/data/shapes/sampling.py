@@ -2,7 +2,7 @@
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 4 (Synthetic Shapes): random
 primitives on a blurred-noise background, with image noise and blur.
-Taught in: notebooks/01_cnn_basics/
+Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
 """
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def render_scene(
     (x2, y2 exclusive), masks ``[N, H, W]``, keypoints ``[K, 2]`` (x, y), keypoint_instance ``[K]``.
 
     Reference: DeTone et al. 2018, "SuperPoint", Synthetic Shapes.
-    Taught in: notebooks/01_cnn_basics/
+    Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
     """
     height, width = check_size(size)
     lo, hi = check_n_objects(n_objects)

@@ -1,5 +1,5 @@
 """Chapter 3 building blocks written from scratch: backprop, activations, dropout, losses,
-initialisation and norm penalties. Taught in: notebooks/03_optimization/"""
+initialisation and norm penalties. Taught in: notebooks/03_optimization/01_backprop.ipynb"""
 from cvbook.nn.basics.activations import (
     ACTIVATIONS,
     derivative,

@@ -44,7 +44,9 @@ def tanh(x: Tensor) -> Tensor:
 
 def relu(x: Tensor) -> Tensor:
     r""":math:`\max(0, x)`; derivative exactly 1 for x > 0, so it does not shrink gradients."""
-    return x.clamp(min=0)
+    # torch.where, not clamp: clamp's gradient at exactly 0 is 1 on some torch versions and 0 on
+    # others; the book (like torch.relu) takes the subgradient 0 there on every version.
+    return torch.where(x > 0, x, torch.zeros((), dtype=x.dtype, device=x.device))
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
