@@ -1,0 +1,189 @@
+"""Homographies: warping points and images, and SuperPoint's random homographies.
+
+A homography ``H`` (``Tensor[3, 3]``) maps pixel ``(x, y)`` of one image to
+``(u / w, v / w)`` with ``(u, v, w) = H (x, y, 1)``, in the same pixel coordinates as OpenCV
+(``cv2.perspectiveTransform``, ``cv2.warpPerspective``): point ``(x, y)`` is the centre of pixel
+``(row y, col x)``.
+
+Random homographies (:func:`random_homography`) follow the paper's recipe (Sec. 5.1 and the
+authors' ``sample_homography``): start from a centred square patch, then compose a perspective
+distortion of its corners, a scaling, a rotation and a translation, each drawn within bounds,
+and keep the patch inside the image. The homography maps the image to the warped image.
+
+Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 5 (homographic adaptation).
+Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from cvbook._checks import as_generator, check_int, check_positive, check_shape
+
+__all__ = ["homography_from_points", "warp_points", "warp_image", "random_homography"]
+
+
+def homography_from_points(src: Tensor, dst: Tensor) -> Tensor:
+    """The homography taking 4 points ``src`` to ``dst`` (direct linear transform, ``h33 = 1``).
+
+    Args:
+        src, dst: ``Tensor[4, 2]`` ``(x, y)``, no three collinear.
+
+    Returns:
+        ``Tensor[3, 3]`` float64 with ``warp_points(src, H) == dst``.
+
+    Raises:
+        ValueError: not ``(4, 2)``.
+
+    Reference: Hartley and Zisserman 2004, Sec. 4.1 (as ``cv2.getPerspectiveTransform``).
+    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    """
+    check_shape(src, "4 2", "src")
+    check_shape(dst, "4 2", "dst")
+    s, d = src.double(), dst.double()
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(s.tolist(), d.tolist()):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs += [u, v]
+    h = torch.linalg.solve(torch.tensor(rows, dtype=torch.float64), torch.tensor(rhs, dtype=torch.float64))
+    return torch.cat([h, torch.ones(1, dtype=torch.float64)]).view(3, 3)
+
+
+def warp_points(points: Tensor, homography: Tensor) -> Tensor:
+    """Apply a homography to points.
+
+    Args:
+        points: ``Tensor[N, 2]`` ``(x, y)``.
+        homography: ``Tensor[3, 3]``.
+
+    Returns:
+        ``Tensor[N, 2]`` ``(x, y)`` in the warped image, in ``points``' dtype (as
+        ``cv2.perspectiveTransform``).
+
+    Raises:
+        ValueError: bad shapes.
+
+    Reference: Hartley and Zisserman 2004, Sec. 2.3.
+    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    """
+    check_shape(points, "N 2", "points")
+    check_shape(homography, "3 3", "homography")
+    dtype = points.dtype if points.is_floating_point() else torch.float32
+    p = torch.cat([points.double(), torch.ones(len(points), 1, dtype=torch.float64)], dim=1)
+    q = p @ homography.double().T
+    return (q[:, :2] / q[:, 2:]).to(dtype)
+
+
+def warp_image(image: Tensor, homography: Tensor, size: tuple[int, int] | None = None) -> Tensor:
+    """Warp an image so that pixel ``H p`` of the result shows pixel ``p`` of the input (bilinear,
+    zeros outside), like ``cv2.warpPerspective(image, H, (W, H))``.
+
+    Args:
+        image: ``(C, H, W)`` or ``(B, C, H, W)`` float.
+        homography: ``Tensor[3, 3]`` from input to output pixels.
+        size: output ``(H, W)`` (default: the input's).
+
+    Returns:
+        The warped image, same layout as ``image``.
+
+    Raises:
+        ValueError: bad shapes.
+
+    Reference: DeTone et al. 2018, "SuperPoint", Sec. 5.
+    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    """
+    squeeze = image.dim() == 3
+    x = image[None] if squeeze else image
+    s = check_shape(x, "B C H W", "image")
+    check_shape(homography, "3 3", "homography")
+    ho, wo = size if size is not None else (s["H"], s["W"])
+    ys, xs = torch.meshgrid(torch.arange(ho, dtype=torch.float64), torch.arange(wo, dtype=torch.float64), indexing="ij")
+    grid = torch.stack([xs.flatten(), ys.flatten()], dim=1)
+    src = warp_points(grid, torch.linalg.inv(homography.double())).double()  # output pixel -> input pixel
+    # grid_sample with align_corners=True puts -1 and 1 on the centres of the first and last pixel
+    gx = 2 * src[:, 0] / max(s["W"] - 1, 1) - 1
+    gy = 2 * src[:, 1] / max(s["H"] - 1, 1) - 1
+    g = torch.stack([gx, gy], dim=1).view(1, ho, wo, 2).to(x.dtype).expand(s["B"], -1, -1, -1)
+    out = F.grid_sample(x, g, mode="bilinear", padding_mode="zeros", align_corners=True)
+    return out[0] if squeeze else out
+
+
+def _truncated_normal(g: torch.Generator, std: float) -> float:
+    """A normal sample with standard deviation ``std`` truncated to ``[-2 std, 2 std]`` (TensorFlow's)."""
+    while True:
+        z = float(torch.randn(1, generator=g))
+        if abs(z) <= 2:
+            return z * std
+
+
+def random_homography(size: tuple[int, int], generator: torch.Generator | int | None = None, *,
+                      perspective: float = 0.2, scaling: float = 0.2, max_angle: float = math.pi / 2,
+                      translation: bool = True, patch_ratio: float = 0.85, tries: int = 50) -> Tensor:
+    """A random homography of an ``(H, W)`` image, as in SuperPoint's homographic adaptation.
+
+    A centred patch covering ``patch_ratio`` of each side is distorted: its corners move by a
+    truncated-normal perspective offset (std ``perspective / 2`` of the patch side), it is scaled
+    by ``1 + truncated normal(scaling / 2)``, rotated by a uniform angle in ``[-max_angle, max_angle]``
+    about its centre and, with ``translation``, shifted uniformly within what keeps it inside the
+    image. The homography maps the distorted patch's corners onto the image's corners: the warped
+    image shows the patch, as if the camera had moved. Draws are repeated (up to ``tries``) until the
+    patch lies inside the image.
+
+    Args:
+        size: ``(H, W)``.
+        generator: the randomness (seed 0 when ``None``).
+        perspective, scaling, max_angle, translation, patch_ratio: the bounds (0 turns one off).
+        tries: how many draws before the last valid one (or the unrotated one) is used.
+
+    Returns:
+        ``Tensor[3, 3]`` float64 mapping input pixels to warped pixels.
+
+    Raises:
+        ValueError: bad size or bounds.
+
+    Reference: DeTone et al. 2018, "SuperPoint", Sec. 5.1; departure: the authors draw many
+    scales and angles at once and pick a valid one; here a draw is repeated until valid.
+    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    """
+    h, w = (check_int(size[0], "height", minimum=2), check_int(size[1], "width", minimum=2))
+    g = as_generator(generator)
+    perspective = check_positive(perspective, "perspective", strict=False)
+    scaling = check_positive(scaling, "scaling", strict=False)
+    max_angle = check_positive(max_angle, "max_angle", strict=False)
+    ratio = check_positive(patch_ratio, "patch_ratio")
+    if ratio > 1:
+        raise ValueError(f"patch_ratio must lie in (0, 1], got {ratio}")
+    tries = check_int(tries, "tries", minimum=1)
+    # work in normalised coordinates [0, 1]^2, corners tl, bl, br, tr
+    margin = (1 - ratio) / 2
+    base = torch.tensor([[0, 0], [0, ratio], [ratio, ratio], [ratio, 0]], dtype=torch.float64) + margin
+    patch = base
+    for _ in range(tries):
+        p = base.clone()
+        if perspective > 0:
+            dy = _truncated_normal(g, perspective / 2) * ratio
+            dl = _truncated_normal(g, perspective / 2) * ratio
+            dr = _truncated_normal(g, perspective / 2) * ratio
+            p += torch.tensor([[dl, dy], [dl, -dy], [dr, dy], [dr, -dy]], dtype=torch.float64)
+        centre = p.mean(0, keepdim=True)
+        if scaling > 0:
+            p = (p - centre) * (1 + _truncated_normal(g, scaling / 2)) + centre
+        if max_angle > 0:
+            a = (2 * float(torch.rand(1, generator=g)) - 1) * max_angle
+            rot = torch.tensor([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], dtype=torch.float64)
+            p = (p - centre) @ rot.T + centre
+        lo, hi = p.min(0).values, p.max(0).values
+        if (lo < 0).any() or (hi > 1).any():
+            continue  # outside the image: draw again
+        if translation:
+            t = torch.rand(2, generator=g, dtype=torch.float64)
+            p = p + (-lo) + t * (1 - (hi - lo))  # uniform among shifts that keep it inside
+        patch = p
+        break
+    scale = torch.tensor([w - 1, h - 1], dtype=torch.float64)
+    corners = torch.tensor([[0, 0], [0, 1], [1, 1], [1, 0]], dtype=torch.float64)
+    return homography_from_points(patch * scale, corners * scale)
