@@ -26,7 +26,7 @@ from torch.utils.data import TensorDataset
 from cvbook.data.shapes._checks import check_channels, check_count, check_size, make_rng
 from cvbook.data.shapes.classes import SHAPE_CLASSES
 from cvbook.data.shapes.primitives import cube_axes
-from cvbook.data.shapes.raster import ellipse_inside, grid_cells, polygon_inside, sample_axes, single_thread
+from cvbook.data.shapes.raster import ellipse_inside, grid_cells, polygon_inside, sample_axes
 
 __all__ = ["make_shapes_classification", "render_classification_batch"]
 
@@ -65,10 +65,9 @@ def make_shapes_classification(
     n_classes = len(SHAPE_CLASSES)
     labels = (torch.arange(n) % n_classes)[torch.randperm(n, generator=g)]
     images = torch.empty(n, channels, height, height)
-    with single_thread():
-        for start in range(0, n, chunk):
-            stop = min(n, start + chunk)
-            images[start:stop] = render_classification_batch(labels[start:stop], height, channels, g, supersample)
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        images[start:stop] = render_classification_batch(labels[start:stop], height, channels, g, supersample)
     return TensorDataset(images, labels)
 
 

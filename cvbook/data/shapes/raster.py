@@ -16,31 +16,13 @@ Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of 
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
 
 import torch
 from torch import Tensor
 
-__all__ = ["sample_axes", "polygon_inside", "ellipse_inside", "grid_cells", "single_thread"]
+__all__ = ["sample_axes", "polygon_inside", "ellipse_inside", "grid_cells"]
 
 
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Run torch on one intra-op thread inside the block, then restore the previous setting.
-
-    The renderers issue many small tensor operations; on a busy machine, splitting each of them
-    across threads costs far more than it saves (measured: 20x slower with 2 threads on a loaded
-    2-core CPU), so the generators render single-threaded.
-    """
-    previous = torch.get_num_threads()
-    if previous != 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if previous != 1:
-            torch.set_num_threads(previous)
 
 
 def sample_axes(

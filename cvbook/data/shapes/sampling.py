@@ -16,7 +16,6 @@ from torch import Tensor
 from cvbook.data.shapes import primitives as P
 from cvbook.data.shapes._checks import check_channels, check_count, check_kinds, check_n_objects, check_size, make_rng
 from cvbook.data.shapes.primitives import Shape
-from cvbook.data.shapes.raster import single_thread
 from cvbook.data.shapes.scene import Scene, render_shapes
 
 __all__ = ["random_shape", "smooth_background", "render_scene", "make_scene_batch"]
@@ -137,21 +136,20 @@ def render_scene(
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"{name} must be a non-negative number, got {value!r}")
     g = make_rng(seed)
-    with single_thread():
-        background = smooth_background(height, width, channels, g)
-        count = lo + int(torch.randint(hi - lo + 1, (1,), generator=g))
-        picks = torch.randint(len(kinds), (count,), generator=g).tolist()
-        base = background.mean(dim=(1, 2))
-        shapes = [random_shape(kinds[k], height, width, g, base) for k in picks]
-        scene = render_shapes(
-            shapes, (height, width), background=background, channels=channels, supersample=supersample
-        )
-        image = scene.image
-        if blur > 0:
-            image = _gaussian_blur(image, float(blur))
-        if noise > 0:
-            image = image + float(noise) * torch.randn(image.shape, generator=g)
-        scene.image = image.clamp(0.0, 1.0)
+    background = smooth_background(height, width, channels, g)
+    count = lo + int(torch.randint(hi - lo + 1, (1,), generator=g))
+    picks = torch.randint(len(kinds), (count,), generator=g).tolist()
+    base = background.mean(dim=(1, 2))
+    shapes = [random_shape(kinds[k], height, width, g, base) for k in picks]
+    scene = render_shapes(
+        shapes, (height, width), background=background, channels=channels, supersample=supersample
+    )
+    image = scene.image
+    if blur > 0:
+        image = _gaussian_blur(image, float(blur))
+    if noise > 0:
+        image = image + float(noise) * torch.randn(image.shape, generator=g)
+    scene.image = image.clamp(0.0, 1.0)
     return scene
 
 

@@ -34,7 +34,7 @@ from torch import Tensor
 
 from cvbook.data.shapes._checks import check_channels, check_count, check_size
 from cvbook.data.shapes.primitives import Shape
-from cvbook.data.shapes.raster import sample_axes, single_thread
+from cvbook.data.shapes.raster import sample_axes
 
 __all__ = ["Scene", "render_shapes", "masks_to_boxes_exclusive"]
 
@@ -96,8 +96,7 @@ def render_shapes(
     height, width = check_size(size)
     channels = check_channels(channels)
     ss = check_count(supersample, "supersample", minimum=1)
-    with single_thread():
-        return _render(list(shapes), height, width, background, channels, ss)
+    return _render(list(shapes), height, width, background, channels, ss)
 
 
 def _background(background, channels: int, height: int, width: int) -> Tensor:

@@ -50,7 +50,10 @@ def _run_layer(layer: torch.nn.Module, x: torch.Tensor, r: torch.Tensor) -> dict
 def _worker(rank: int, world_size: int, init_file: str, out_dir: str, n: int, channels: int, size: int, seed: int) -> None:
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world_size)
     try:
-        torch.set_num_threads(1)
+        # a spawned worker is a new process: apply the book's thread policy there too
+        from cvbook.runtime.threads import apply_thread_policy
+
+        apply_thread_policy()
         x, r = make_global_batch(n, channels, size, seed)
         shard = slice(rank * n // world_size, (rank + 1) * n // world_size)
         out = {"sync": _run_layer(_layer(SyncBatchNorm2d, channels), x[shard], r[shard]),
