@@ -7,7 +7,13 @@
   var here = document.currentScript && document.currentScript.src;
   if (here) {
     var dist = new URL("html-manager/dist/", here).href;
-    var paths = { "@jupyter-widgets/html-manager/dist": dist.replace(/\/$/, "") };
+    // The bundle's other modules (@jupyter-widgets/controls, /base, ...) are defined inside it but
+    // load their icon fonts from the folder of their own module URL: map the whole scope there too
+    // (require.js takes the longest matching prefix, so the html-manager entry above still wins).
+    var paths = {
+      "@jupyter-widgets/html-manager/dist": dist.replace(/\/$/, ""),
+      "@jupyter-widgets": dist.replace(/\/$/, ""),
+    };
     window.__jupyter_widgets_assets_path__ = dist;
     if (typeof window.require === "function" && window.require.config) {
       window.require.config({ paths: paths });
