@@ -84,9 +84,18 @@ def trajectory(optimizer_cls: type[Optimizer], fn: Callable[[Tensor], Tensor],
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
     p = torch.as_tensor(start, dtype=torch.float64).clone().reshape(2).requires_grad_(True)
-    opt = optimizer_cls([p], **kw)
+    return run_path(optimizer_cls([p], **kw), p, fn, steps)
+
+
+def run_path(opt: Optimizer, p: Tensor, fn: Callable[[Tensor], Tensor], steps: int,
+             before_step: Callable[[Optimizer, int], None] | None = None) -> Tensor:
+    """The loop behind :func:`trajectory` and ``scheduled_trajectory``: ``steps`` steps of ``opt`` on
+    ``fn(p)``, calling ``before_step(opt, t)`` first when given; ``Tensor[steps + 1, 2]``, padded with
+    the last finite point if an iterate becomes non-finite."""
     path = [p.detach().clone()]
-    for _ in range(steps):
+    for t in range(steps):
+        if before_step is not None:
+            before_step(opt, t)
         opt.zero_grad()
         fn(p).backward()
         opt.step()

@@ -13,6 +13,7 @@ from torch import Tensor
 from torch.optim import Optimizer
 
 from cvbook._checks import check_int
+from cvbook.optim.functions import run_path
 
 __all__ = ["scheduled_trajectory"]
 
@@ -56,17 +57,9 @@ def scheduled_trajectory(optimizer_cls: type[Optimizer], fn: Callable[[Tensor], 
         return lr
 
     p = torch.as_tensor(start, dtype=torch.float64).clone().reshape(2).requires_grad_(True)
-    opt = optimizer_cls([p], lr=rate(0), **kw)
-    path = [p.detach().clone()]
-    for t in range(steps):
-        lr = rate(t)
+
+    def set_rate(opt: Optimizer, t: int) -> None:
         for group in opt.param_groups:
-            group["lr"] = lr
-        opt.zero_grad()
-        fn(p).backward()
-        opt.step()
-        if not torch.isfinite(p).all():
-            break
-        path.append(p.detach().clone())
-    path += [path[-1]] * (steps + 1 - len(path))
-    return torch.stack(path)
+            group["lr"] = rate(t)
+
+    return run_path(optimizer_cls([p], lr=rate(0), **kw), p, fn, steps, before_step=set_rate)
