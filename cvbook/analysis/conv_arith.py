@@ -18,16 +18,13 @@ Taught in: notebooks/01_cnn_basics/03_conv_arithmetic.ipynb and 04_params_and_fl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from cvbook._checks import check_int
 
 __all__ = ["conv_output_size", "conv_transpose_output_size", "conv_params", "conv_flops"]
 
 
 def _int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
+    return check_int(value, name, minimum=minimum)
 
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:

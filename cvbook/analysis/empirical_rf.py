@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from cvbook.analysis.receptive_field import input_shape_for
-from cvbook.runtime.seed import make_generator
+from cvbook._checks import as_generator
 
 __all__ = ["EmpiricalRF", "empirical_receptive_field", "effective_receptive_field", "positive_geometry_copy"]
 
@@ -134,7 +134,7 @@ def effective_receptive_field(
     if n_samples <= 0:
         raise ValueError(f"n_samples must be positive, got {n_samples}")
     shape = input_shape_for(model, input_size)
-    gen = make_generator(generator)
+    gen = as_generator(generator)
     param = next(model.parameters(), None)
     device = param.device if param is not None else torch.device("cpu")
     dtype = param.dtype if param is not None else torch.float32

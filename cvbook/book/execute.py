@@ -40,7 +40,7 @@ from cvbook.book.notebooks import (
 from cvbook.plot.save import FIGURES_RECORD_ENV
 from cvbook.runtime import MODE_ENV, MODES, RECORD_ENV, get_device
 
-__all__ = ["ensure_colab_cell", "execute_notebook", "main"]
+__all__ = ["ensure_colab_cell", "execute_notebook", "main", "run_in_kernel"]
 
 
 def ensure_colab_cell(nb: nbformat.NotebookNode, url: str) -> None:
@@ -52,6 +52,37 @@ def ensure_colab_cell(nb: nbformat.NotebookNode, url: str) -> None:
             return
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": [COLAB_TAG, "remove-cell"]})
     nb.cells.insert(0, cell)
+
+
+def run_in_kernel(nb: "nbformat.NotebookNode", path: Path, *, timeout: int, env: dict[str, str | None],
+                  store_widget_state: bool = False) -> float:
+    """Execute ``nb`` (in place) in a fresh ``python3`` kernel started in ``path``'s folder.
+
+    ``env`` is set for the kernel (``None`` unsets a variable) and this checkout's ``cvbook`` goes
+    first on ``PYTHONPATH``, so the kernel imports it even if another copy is installed; the
+    process environment is restored afterwards. Returns the seconds the execution took.
+    Shared by :func:`execute_notebook` and :func:`cvbook.figures.regenerate.regenerate`.
+    """
+    saved = {k: os.environ.get(k) for k in (*env, "PYTHONPATH")}
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), saved["PYTHONPATH"]) if p)
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(Path(path).parent)}},
+                                store_widget_state=store_widget_state)
+        start = time.perf_counter()
+        client.execute()
+        return time.perf_counter() - start
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def execute_notebook(path: Path, mode: str = "fast", timeout: int = 900) -> dict:
@@ -72,29 +103,8 @@ def execute_notebook(path: Path, mode: str = "fast", timeout: int = 900) -> dict
     with tempfile.TemporaryDirectory() as tmp:
         record = Path(tmp) / "data.json"
         figures_record = Path(tmp) / "figures.jsonl"  # one line per save_figure call in the kernel
-        saved = {k: os.environ.get(k) for k in (MODE_ENV, RECORD_ENV, FIGURES_RECORD_ENV, "PYTHONPATH")}
-        os.environ[MODE_ENV] = mode
-        os.environ[RECORD_ENV] = str(record)
-        os.environ[FIGURES_RECORD_ENV] = str(figures_record)
-        # the kernel imports this checkout's cvbook even if another copy is installed
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), saved["PYTHONPATH"]) if p)
-        try:
-            client = NotebookClient(
-                nb,
-                timeout=timeout,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(path.parent)}},
-                store_widget_state=True,
-            )
-            start = time.perf_counter()
-            client.execute()
-            seconds = time.perf_counter() - start
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        seconds = run_in_kernel(nb, path, timeout=timeout, store_widget_state=True,
+                                env={MODE_ENV: mode, RECORD_ENV: str(record), FIGURES_RECORD_ENV: str(figures_record)})
         data = json.loads(record.read_text(encoding="utf-8")) if record.exists() else []
         figures = _recorded_figures(nb, figures_record)
 

@@ -1,10 +1,14 @@
-"""Data: real loaders (MNIST, Fashion-MNIST, CIFAR-10), offline stand-ins and the IDX format.
+"""Data: real loaders (MNIST, Fashion-MNIST, CIFAR-10), offline stand-ins, the small benchmarks, the IDX
+format, and mixup; one record type (:class:`DataSplit`).
 
 Every loader returns float images in ``[0, 1]`` shaped ``(N, C, H, W)`` with ``int64`` labels and
 records what it used with :func:`cvbook.runtime.record_data`. Nothing is downloaded unless a
 caller passes ``download=True``.
 """
-from cvbook.data.choose import DigitsSplit, load_mnist_or_digits
+from cvbook.data.benchmarks import DIGIT_CLASSES, digits_benchmark, small_benchmark
+from cvbook.data.choose import load_mnist_or_digits
+from cvbook.data.split import DataSplit
+from cvbook.data.transforms import downsample
 from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, load_digits28, split_indices
 from cvbook.data.idx import IDX_DTYPES, read_idx, write_idx
 from cvbook.data.mixup import MixupBatch, mixup, sample_beta, sample_gamma  # chapter 8
@@ -31,7 +35,11 @@ __all__ = [
     "render_scene",
     "CIFAR10_CLASSES",
     "DIGITS_SIZE",
-    "DigitsSplit",
+    "DataSplit",
+    "DIGIT_CLASSES",
+    "digits_benchmark",
+    "downsample",
+    "small_benchmark",
     "FASHION_MNIST_CLASSES",
     "IDX_DTYPES",
     "MNIST_CLASSES",

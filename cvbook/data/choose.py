@@ -7,41 +7,22 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
-from typing import NamedTuple
 
 import torch
 from torch.utils.data import TensorDataset
 
+from cvbook._checks import as_generator, check_int
 from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, split_indices
-from cvbook.data.torchvision_sets import _mnist_like, mnist_raw_files_present
-from cvbook.runtime import data_root, display_path, make_generator, record_data
+from cvbook.data.split import DataSplit
+from cvbook.data.torchvision_sets import MNIST_CLASSES, _mnist_like, mnist_raw_files_present
+from cvbook.runtime import data_root, display_path, record_data
 
-__all__ = ["DigitsSplit", "load_mnist_or_digits"]
-
-
-class DigitsSplit(NamedTuple):
-    """A train/test pair of digit images and a sentence saying where they came from.
-
-    ``train`` and ``test`` are TensorDatasets of images ``float32 (N, 1, 28, 28)`` in ``[0, 1]`` and
-    labels ``int64 (N,)`` in ``0..9``. ``source`` is meant to be printed in the notebook.
-    """
-
-    train: TensorDataset
-    test: TensorDataset
-    source: str
-
-
-def _check_count(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
+__all__ = ["load_mnist_or_digits"]
 
 
 def load_mnist_or_digits(
     n_train: int = 1000, n_test: int = 200, root: str | os.PathLike | None = None, seed: int = 0
-) -> DigitsSplit:
+) -> DataSplit:
     """``n_train`` training and ``n_test`` test digits, 28x28, from MNIST if it is already on disk.
 
     - If ``root/MNIST/raw`` holds the four uncompressed IDX files (torchvision's layout), the images
@@ -56,10 +37,17 @@ def load_mnist_or_digits(
     ``"MNIST (torchvision, data/MNIST): 1000 train / 200 test images, drawn with seed 0"``; it is
     also passed to :func:`cvbook.runtime.record_data`.
 
+    Returns:
+        A :class:`cvbook.data.DataSplit` (images ``float32 (N, 1, 28, 28)``, classes ``"0"`` ... ``"9"``).
+
+    Raises:
+        TypeError: a size is not an int.
+        ValueError: ``n_train < 1``, ``n_test < 0``, or more MNIST images asked for than there are.
+
     Reference: Y. LeCun et al., "Gradient-based learning applied to document recognition", 1998.
     """
-    n_train = _check_count("n_train", n_train, 1)
-    n_test = _check_count("n_test", n_test, 0)
+    n_train = check_int(n_train, "n_train", minimum=1)
+    n_test = check_int(n_test, "n_test", minimum=0)
     root = data_root() if root is None else Path(root)  # one data folder for every notebook
     if mnist_raw_files_present(root, "MNIST"):
         train_all = _mnist_like("MNIST", root, True, False)
@@ -67,7 +55,7 @@ def load_mnist_or_digits(
         for name, n, full in (("n_train", n_train, train_all), ("n_test", n_test, test_all)):
             if n > len(full):
                 raise ValueError(f"{name}={n} exceeds the {len(full)} MNIST images available under {root}")
-        g = make_generator(seed)
+        g = as_generator(seed)
         train_idx = torch.randperm(len(train_all), generator=g)[:n_train]
         test_idx = torch.randperm(len(test_all), generator=g)[:n_test]
         train = TensorDataset(*(t[train_idx] for t in train_all.tensors))
@@ -90,4 +78,4 @@ def load_mnist_or_digits(
         origin = f"scikit-learn digits upsampled to 28x28 (stand-in: MNIST not found under {display_path(root / 'MNIST' / 'raw')})"
     source = f"{origin}: {len(train)} train / {len(test)} test images, drawn with seed {seed}"
     record_data(source)
-    return DigitsSplit(train, test, source)
+    return DataSplit(train, test, source, tuple(MNIST_CLASSES))

@@ -25,7 +25,9 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import TensorDataset
 
-from cvbook.runtime import make_generator, record_data
+from cvbook._checks import as_generator
+from cvbook.runtime import record_data
+from cvbook._checks import check_int
 
 __all__ = ["DIGITS_SIZE", "digits28_tensors", "load_digits28", "split_indices"]
 
@@ -57,13 +59,10 @@ def split_indices(
     ``n_train`` is.
     """
     for name, value in (("n", n), ("n_train", n_train), ("n_test", n_test)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 0:
-            raise ValueError(f"{name} must be non-negative, got {value}")
+        check_int(value, name, minimum=0)
     if n_train + n_test > n:
         raise ValueError(f"n_train + n_test = {n_train + n_test} exceeds the {n} examples available")
-    perm = torch.randperm(n, generator=make_generator(seed))
+    perm = torch.randperm(n, generator=as_generator(seed))
     return perm[:n_train], perm[n - n_test :]
 
 

@@ -1,7 +1,6 @@
 """Regenerate one paper figure: re-run the notebook that saves it, with its figures sent to a folder."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,7 +34,8 @@ def regenerate(
         ValueError: unknown figure or mode; RuntimeError: the run did not save the figure.
     """
     import nbformat
-    from nbclient import NotebookClient
+
+    from cvbook.book.execute import run_in_kernel
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -45,26 +45,9 @@ def regenerate(
     nb = nbformat.read(path, as_version=4)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    keys = (MODE_ENV, FIGURES_DIR_ENV, FIGURES_RECORD_ENV, RECORD_ENV, "PYTHONPATH")
-    saved = {k: os.environ.get(k) for k in keys}
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ[MODE_ENV] = mode
-        os.environ[FIGURES_DIR_ENV] = tmp
-        for k in (FIGURES_RECORD_ENV, RECORD_ENV):
-            os.environ.pop(k, None)
-        # the kernel imports this checkout's cvbook even if another copy is installed
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), saved["PYTHONPATH"]) if p)
-        try:
-            client = NotebookClient(
-                nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-            )
-            client.execute()
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        run_in_kernel(nb, path, timeout=timeout,
+                      env={MODE_ENV: mode, FIGURES_DIR_ENV: tmp, FIGURES_RECORD_ENV: None, RECORD_ENV: None})
         made = [Path(tmp) / f"{name}{ext}" for ext in (".pdf", ".png")]
         missing = [p.name for p in made if not p.exists()]
         if missing:

@@ -1,88 +1,103 @@
-"""Layers written from scratch, each checked against torch in the tests.
+"""Parameterised layers written from scratch, each checked against torch in the tests; no training code.
 
-- chapter 1 (this package's modules): pooling with hand-written backward passes, convolution as a
-  matrix, locally connected layers, group and depthwise separable convolution, add-versus-concat fusion;
-- chapter 2 (:mod:`cvbook.nn.norm`): batch normalization with a hand-derived backward pass, and the
-  other normalization layers. Their experiment helpers stay in :mod:`cvbook.nn.norm`;
-- chapter 3 (:mod:`cvbook.nn.basics`): backpropagation of an MLP, activations, inverted dropout,
-  losses, initialisation and norm penalties, each written out (imported from that subpackage);
-- chapter 4 (:mod:`cvbook.nn.blocks`): building blocks shared by the architectures (conv-BN-act,
-  squeeze-and-excitation, channel shuffle, MobileNet units).
+- :mod:`cvbook.nn.conv`: locally connected, group, depthwise separable, octave, SK, SC, strip pooling, IGC;
+- :mod:`cvbook.nn.norm`: BN with a hand-derived backward, LN, IN, GN, WN, SN, FRN, SyncBN, MABN, ``get_norm``;
+- :mod:`cvbook.nn.act`: activations with their derivatives, ``get_act``;
+- :mod:`cvbook.nn.blocks`: conv-BN-act, SE, channel shuffle, inverted residual, FPN, ASPP, stacks;
+- :mod:`cvbook.nn.losses`: cross-entropy family, hinge, detector and metric-learning losses;
+- this package's modules: inverted dropout (``dropout``), initialisation (``init``), the from-scratch MLP
+  with hand-written backward (``mlp``).
 
-The layer names mirror ``torch.nn`` on purpose, so that a layer here can replace torch's in a model;
-import them by name (``from cvbook.nn import BatchNorm2d``), not with ``*``.
+Stateless ops (pooling and convolution as a matrix with their backward passes, boxes, NMS) are in
+:mod:`cvbook.ops`. The layer names mirror ``torch.nn`` on purpose, so that a layer here can replace
+torch's in a model; import them by name (``from cvbook.nn import BatchNorm2d``), not with ``*``.
 """
+from cvbook.nn.act import ACT_LAYERS, ACTIVATIONS, derivative, elu, gelu, get_act, leaky_relu, prelu, relu, rrelu, sigmoid, silu, tanh
 from cvbook.nn.blocks import (
     ChannelShuffle,
     ConvBNAct,
-    DepthwiseSeparableConv,
     InvertedResidual,
     SqueezeExcite,
     channel_shuffle,
+    conv_stack,
     make_divisible,
 )
-from cvbook.nn.conv_matrix import conv2d_matrix, conv_transpose2d_by_matrix
-from cvbook.nn.conv_variants import DepthwiseSeparableConv2d, group_conv_by_split, separable_cost_ratio, tied_concat_conv
-from cvbook.nn.local import LocallyConnected2d
+from cvbook.nn.conv import (
+    DepthwiseSeparableConv2d,
+    InterleavedGroupConv,
+    LocallyConnected2d,
+    OctaveConv,
+    SCConv,
+    SKConv,
+    StripPooling,
+    group_conv_by_split,
+    separable_cost_ratio,
+    tied_concat_conv,
+)
+from cvbook.nn.dropout import Dropout, inverted_dropout
+from cvbook.nn.init import (
+    calculate_gain,
+    fans,
+    kaiming_normal_,
+    kaiming_std,
+    kaiming_uniform_,
+    LayerStatistics,
+    layer_statistics,
+    xavier_normal_,
+    xavier_std,
+    xavier_uniform_,
+)
+from cvbook.nn.losses import cross_entropy, log_softmax, logsumexp, multiclass_hinge, naive_cross_entropy
+from cvbook.nn.mlp import ScratchMLP, linear_backward, relu_backward, softmax_cross_entropy_backward
 from cvbook.nn.norm import (
     FRN,
+    NORM_KINDS,
     BatchNorm1d,
     BatchNorm2d,
+    BatchNormFunction,
     GroupNorm,
     InstanceNorm2d,
     LayerNorm,
     MovingAverageBatchNorm2d,
+    NoisyBatchNorm2d,
     SwitchNorm2d,
     SyncBatchNorm2d,
+    SyncBatchNormFunction,
     WeightNormConv2d,
     WeightNormLinear,
     batch_norm,
+    batch_norm_backward_staged,
     convert_batchnorm,
     filter_response_norm,
+    get_norm,
     group_norm,
     instance_norm,
     layer_norm,
 )
-from cvbook.nn.pooling import AvgPool2d, MaxPool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices
+from cvbook.ops.pooling import AvgPool2d, MaxPool2d  # the layer forms of cvbook.ops' pooling, torch.nn's names
 
 __all__ = [
-    # chapter 2: normalization
-    "BatchNorm1d",
-    "BatchNorm2d",
-    "FRN",
-    "GroupNorm",
-    "InstanceNorm2d",
-    "LayerNorm",
-    "MovingAverageBatchNorm2d",
-    "SwitchNorm2d",
-    "SyncBatchNorm2d",
-    "WeightNormConv2d",
-    "WeightNormLinear",
-    "batch_norm",
-    "convert_batchnorm",
-    "filter_response_norm",
-    "group_norm",
-    "instance_norm",
-    "layer_norm",
-    # chapter 4: blocks
-    "ChannelShuffle",
-    "ConvBNAct",
-    "DepthwiseSeparableConv",
-    "InvertedResidual",
-    "SqueezeExcite",
-    "channel_shuffle",
+    # act
+    "ACTIVATIONS", "ACT_LAYERS", "derivative", "elu", "gelu", "get_act", "leaky_relu", "prelu", "relu", "rrelu",
+    "sigmoid", "silu", "tanh",
+    # blocks
+    "ChannelShuffle", "ConvBNAct", "InvertedResidual", "SqueezeExcite", "channel_shuffle", "conv_stack",
     "make_divisible",
-    # chapter 1
-    "AvgPool2d",
-    "DepthwiseSeparableConv2d",
-    "LocallyConnected2d",
-    "MaxPool2d",
-    "avg_pool2d",
-    "conv2d_matrix",
-    "conv_transpose2d_by_matrix",
-    "group_conv_by_split",
-    "max_pool2d",
-    "max_pool2d_with_indices",
-    "separable_cost_ratio",
-    "tied_concat_conv",
+    # conv
+    "DepthwiseSeparableConv2d", "InterleavedGroupConv", "LocallyConnected2d", "OctaveConv", "SCConv", "SKConv",
+    "StripPooling", "group_conv_by_split", "separable_cost_ratio", "tied_concat_conv",
+    # dropout, init, mlp
+    "Dropout", "inverted_dropout",
+    "calculate_gain", "fans", "kaiming_normal_", "kaiming_std", "kaiming_uniform_", "LayerStatistics", "layer_statistics",
+    "xavier_normal_", "xavier_std", "xavier_uniform_",
+    "ScratchMLP", "linear_backward", "relu_backward", "softmax_cross_entropy_backward",
+    # losses (the chapter-3 ones; the rest by cvbook.nn.losses)
+    "cross_entropy", "log_softmax", "logsumexp", "multiclass_hinge", "naive_cross_entropy",
+    # norm
+    "BatchNorm1d", "BatchNorm2d", "BatchNormFunction", "FRN", "GroupNorm", "InstanceNorm2d", "LayerNorm",
+    "MovingAverageBatchNorm2d", "NORM_KINDS", "NoisyBatchNorm2d", "SwitchNorm2d", "SyncBatchNorm2d",
+    "SyncBatchNormFunction", "WeightNormConv2d", "WeightNormLinear", "batch_norm", "batch_norm_backward_staged",
+    "convert_batchnorm", "filter_response_norm", "get_norm", "group_norm", "instance_norm", "layer_norm",
+    # pooling layers
+    "AvgPool2d", "MaxPool2d",
 ]

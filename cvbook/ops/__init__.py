@@ -10,7 +10,11 @@ __all__: list[str] = []
 
 # --- chapter 1: pooling and convolution as a matrix (hand-written backward) ---
 from cvbook.ops.conv_backward import Conv2dFunction, conv2d_input, conv2d_weight  # noqa: E402
-__all__ += ["Conv2dFunction", "conv2d_input", "conv2d_weight"]
+from cvbook.ops.conv_matrix import conv2d_matrix, conv_transpose2d_by_matrix  # noqa: E402
+from cvbook.ops.pooling import AvgPool2d, MaxPool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices  # noqa: E402
+
+__all__ += ["Conv2dFunction", "conv2d_input", "conv2d_weight", "conv2d_matrix", "conv_transpose2d_by_matrix",
+            "AvgPool2d", "MaxPool2d", "avg_pool2d", "max_pool2d", "max_pool2d_with_indices"]
 # --- chapter 5: boxes, IoU family, NMS, focal loss, box coding ---
 from cvbook.ops.anchors import KMeansAnchors, grid_anchors, kmeans_anchors, match_anchors, mean_best_iou, wh_iou
 from cvbook.ops.box_coder import BBOX_XFORM_CLIP, decode_boxes, encode_boxes
@@ -26,19 +30,29 @@ __all__ += ["KMeansAnchors", "grid_anchors", "kmeans_anchors", "match_anchors", 
             "complete_box_iou", "distance_box_iou", "generalized_box_iou", "prior_bias", "sigmoid_focal_loss",
             "complete_box_iou_loss", "distance_box_iou_loss", "generalized_box_iou_loss", "iou_loss",
             "batched_nms", "diou_nms", "nms", "soft_nms", "roi_align"]
+from cvbook.ops.yolo_coder import yolo_decode, yolo_grid_decode  # noqa: E402
+
+__all__ += ["yolo_decode", "yolo_grid_decode"]
 # --- chapter 6: masks ---
 from cvbook.ops.masks import bilinear_kernel, bilinear_upsampling_weight, dilate, erode, mask_boundary, one_hot  # noqa: E402
 
 __all__ += ["bilinear_kernel", "bilinear_upsampling_weight", "dilate", "erode", "mask_boundary", "one_hot"]
+from cvbook.ops.elastic import elastic_deform, elastic_displacement, remap  # noqa: E402
+
+__all__ += ["elastic_deform", "elastic_displacement", "remap"]
 # --- chapter 7: keypoint labels, depth_to_space ---
 from cvbook.ops.depth_to_space import depth_to_space, space_to_depth  # noqa: E402
-from cvbook.ops.homography import homography_from_points, random_homography, warp_image, warp_points  # noqa: E402
+from cvbook.ops.homography import (homographic_adaptation, homography_from_points, random_homography,  # noqa: E402
+                                    warp_image, warp_points)
 from cvbook.ops.keypoints import (Keypoints, detect_keypoints, heatmap_nms, keypoints_to_labels,  # noqa: E402
                                   labels_to_keypoints, logits_to_heatmap)
 
 __all__ += ["depth_to_space", "space_to_depth", "homography_from_points", "random_homography", "warp_image",
             "warp_points", "Keypoints", "detect_keypoints", "heatmap_nms", "keypoints_to_labels",
-            "labels_to_keypoints", "logits_to_heatmap"]
+            "labels_to_keypoints", "logits_to_heatmap", "homographic_adaptation"]
+from cvbook.ops.matching import mutual_nearest_neighbours, sample_descriptors  # noqa: E402
+
+__all__ += ["mutual_nearest_neighbours", "sample_descriptors"]
 # --- chapter 8: inpainting ---
 from cvbook.ops.inpaint import navier_stokes_inpaint  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Optimisers and learning-rate schedules written from the formulas (chapter 3).
+"""Optimisers, learning-rate schedules (one warm-up + cosine) and norm penalties, written from the formulas (chapter 3).
 
 Every optimiser here is a ``torch.optim.Optimizer`` with the same name and constructor arguments as
 its ``torch.optim`` counterpart and the same iterates (tests/optim checks 100 steps to 1e-6);
@@ -19,6 +19,7 @@ from cvbook.optim.functions import (
     trajectory,
 )
 from cvbook.optim.nadam import NAdam
+from cvbook.optim.penalties import l1_penalty, l2_penalty, soft_threshold
 from cvbook.optim.rmsprop import RMSprop
 from cvbook.optim.scheduled import scheduled_trajectory
 from cvbook.optim.schedules import (
@@ -31,6 +32,7 @@ from cvbook.optim.schedules import (
     lr_trace,
 )
 from cvbook.optim.sgd import SGD, ClassicalMomentumSGD
+from cvbook.optim.warmup import WARMUP_KINDS, warmup_factor, warmup_lambda
 
 __all__ = [
     "SGD", "ClassicalMomentumSGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "Adamax",
@@ -39,4 +41,6 @@ __all__ = [
     "lr_trace",
     "TestFunction", "TEST_FUNCTIONS", "ill_conditioned_quadratic", "rosenbrock", "saddle", "trajectory",
     "scheduled_trajectory",
+    "WARMUP_KINDS", "warmup_factor", "warmup_lambda",
+    "l1_penalty", "l2_penalty", "soft_threshold",
 ]

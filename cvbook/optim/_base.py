@@ -1,6 +1,7 @@
 """A thin base class: each optimiser only writes its per-parameter update, as in the formulas."""
 from __future__ import annotations
 
+import abc
 from typing import Any, Callable
 
 import torch
@@ -10,15 +11,16 @@ from torch.optim import Optimizer
 __all__ = ["PerParameterOptimizer"]
 
 
-class PerParameterOptimizer(Optimizer):
+class PerParameterOptimizer(Optimizer, metaclass=abc.ABCMeta):
     """Runs ``update(x, g, state, group)`` for every parameter ``x`` that has a gradient.
 
     ``g`` is the gradient (negated when ``group["maximize"]``), ``state`` the parameter's state dict,
     whose ``"step"`` counter ``t`` is incremented before the update (so ``t = 1`` on the first step).
     """
 
+    @abc.abstractmethod
     def update(self, x: Tensor, g: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-        raise NotImplementedError(f"{type(self).__name__} must define update(x, g, state, group)")
+        """Update ``x`` in place from its gradient ``g`` (each optimiser's own rule)."""
 
     @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:

@@ -20,6 +20,7 @@ from typing import Any, Callable
 import torch
 from torch import Tensor
 from torch.optim import Optimizer
+from cvbook._checks import check_int
 
 __all__ = ["TestFunction", "ill_conditioned_quadratic", "rosenbrock", "saddle", "TEST_FUNCTIONS",
            "trajectory"]
@@ -81,8 +82,7 @@ def trajectory(optimizer_cls: type[Optimizer], fn: Callable[[Tensor], Tensor],
     with the last finite point) if an iterate becomes non-finite, so a divergent run still plots.
     Taught in: notebooks/03_optimization/04_optimizer_trajectories.ipynb
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
+    check_int(steps, "steps", minimum=0)
     p = torch.as_tensor(start, dtype=torch.float64).clone().reshape(2).requires_grad_(True)
     return run_path(optimizer_cls([p], **kw), p, fn, steps)
 

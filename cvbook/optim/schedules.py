@@ -21,6 +21,7 @@ Taught in: notebooks/03_optimization/05_lr_schedules.ipynb
 """
 from __future__ import annotations
 
+import abc
 import bisect
 import math
 from typing import Callable, Sequence
@@ -28,20 +29,23 @@ from typing import Callable, Sequence
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
+from cvbook._checks import check_int
+from cvbook.optim.warmup import warmup_factor
+
 __all__ = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupCosineLR",
            "OneCycleLR", "lr_trace"]
 
 
 def _positive_int(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int(value, name, minimum=1)
 
 
-class _ClosedForm(LRScheduler):
+class _ClosedForm(LRScheduler, metaclass=abc.ABCMeta):
     """Base: ``factor(t)`` multiplies each group's initial learning rate, or ``lr_at(base, t)``."""
 
+    @abc.abstractmethod
     def lr_at(self, base_lr: float, t: int) -> float:
-        raise NotImplementedError(f"{type(self).__name__} must define lr_at(base_lr, t)")
+        """The learning rate at step ``t`` of a group whose initial rate is ``base_lr``."""
 
     def get_lr(self) -> list[float]:
         return [self.lr_at(base, self.last_epoch) for base in self.base_lrs]
@@ -110,33 +114,39 @@ class CosineAnnealingLR(_ClosedForm):
 
 
 class WarmupCosineLR(_ClosedForm):
-    r"""Linear warm-up from ``warmup_start_factor * lr`` for ``warmup_steps`` steps, then a cosine
-    from ``lr`` to ``eta_min`` over the remaining ``total_steps - warmup_steps`` steps.
+    r"""A warm-up over ``warmup_steps`` steps, then a cosine from ``lr`` to ``eta_min`` at ``total_steps``.
 
     .. math::
-        \eta_t = \eta_0 \big(f + (1-f)\tfrac{t}{W}\big) \ (t < W), \qquad
+        \eta_t = \eta_0 \, w(t) \ (t < W), \qquad
         \eta_t = \eta_{min} + (\eta_0-\eta_{min})\tfrac12\big(1+\cos\tfrac{\pi (t-W)}{T-W}\big) \ (t \ge W)
 
-    The warm-up of notes 001 l.23 and of Goyal et al. 2017, Section 2.2 ("gradual warmup").
-    Taught in: notebooks/03_optimization/05_lr_schedules.ipynb"""
+    with the warm-up factor :func:`cvbook.optim.warmup_factor`: ``"gradual"`` ramps linearly from
+    ``warmup_start_factor`` (Goyal et al. 2017, Sec. 2.2, "gradual warmup"; notes 001 l.23),
+    ``"constant"`` holds ``warmup_start_factor`` and then jumps, ``"none"`` (or ``warmup_steps=0``) is
+    the plain cosine from step 0. The one warm-up + cosine schedule of the book (chapters 2 and 3).
+
+    Raises:
+        TypeError: a step count is not an int.
+        ValueError: ``warmup_steps >= total_steps``, a factor outside ``[0, 1]``, an unknown kind.
+
+    Reference: Goyal et al., "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour", arXiv:1706.02677, 2017.
+    Taught in: notebooks/03_optimization/05_lr_schedules.ipynb and notebooks/02_batchnorm/05_linear_scaling_warmup.ipynb"""
 
     def __init__(self, optimizer: Optimizer, warmup_steps: int, total_steps: int,
-                 warmup_start_factor: float = 0.1, eta_min: float = 0.0, last_epoch: int = -1) -> None:
-        _positive_int("warmup_steps", warmup_steps)
-        _positive_int("total_steps", total_steps)
-        if warmup_steps >= total_steps:
-            raise ValueError(f"warmup_steps ({warmup_steps}) must be < total_steps ({total_steps})")
-        if not 0.0 <= warmup_start_factor <= 1.0:
-            raise ValueError(f"warmup_start_factor must lie in [0, 1], got {warmup_start_factor}")
-        self.warmup_steps, self.total_steps = warmup_steps, total_steps
+                 warmup_start_factor: float = 0.1, eta_min: float = 0.0, last_epoch: int = -1,
+                 warmup: str = "gradual") -> None:
+        check_int(warmup_steps, "warmup_steps", minimum=0)
+        check_int(total_steps, "total_steps", minimum=1)
+        warmup_factor(0, warmup_steps, warmup, warmup_start_factor, total_steps)  # validates the rest
+        self.warmup_steps, self.total_steps, self.warmup = warmup_steps, total_steps, warmup
         self.warmup_start_factor, self.eta_min = warmup_start_factor, eta_min
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr: float, t: int) -> float:
-        W, f = self.warmup_steps, self.warmup_start_factor
-        if t < W:
-            return base_lr * (f + (1 - f) * t / W)
-        return _cosine(base_lr, self.eta_min, (t - W) / (self.total_steps - W))
+        f = warmup_factor(t, self.warmup_steps, self.warmup, self.warmup_start_factor, self.total_steps)
+        if t < self.warmup_steps and self.warmup != "none":
+            return base_lr * f
+        return self.eta_min + (base_lr - self.eta_min) * f
 
 
 class OneCycleLR(LRScheduler):

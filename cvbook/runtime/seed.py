@@ -11,6 +11,8 @@ import random
 import numpy as np
 import torch
 
+from cvbook._checks import as_generator, check_int
+
 __all__ = ["seed_everything", "make_generator"]
 
 
@@ -34,17 +36,8 @@ def make_generator(seed: int | torch.Generator | None, device: str | torch.devic
 
     ``None`` means seed 0, so that results never depend on hidden state.
     """
-    if isinstance(seed, torch.Generator):
-        return seed
-    seed = 0 if seed is None else _check_seed(seed)
-    g = torch.Generator(device=device)
-    g.manual_seed(seed)
-    return g
+    return as_generator(seed, device)  # the package's one way of making a generator
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
-    return int(seed)
+    return check_int(seed, "seed", minimum=0)

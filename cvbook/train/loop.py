@@ -34,6 +34,7 @@ from torch import nn
 
 from cvbook.runtime import get_device
 from cvbook.train.history import History
+from cvbook._checks import check_int
 
 __all__ = ["METRICS", "evaluate", "fit"]
 
@@ -231,10 +232,7 @@ def fit(
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int):
-        raise TypeError(f"epochs must be an int, got {type(epochs).__name__}")
-    if epochs <= 0:
-        raise ValueError(f"epochs must be a positive int, got {epochs}")
+    check_int(epochs, "epochs", minimum=1)
     if step_per_batch and scheduler is None:
         raise ValueError("step_per_batch=True needs a scheduler")
     if step_per_batch and isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):

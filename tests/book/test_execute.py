@@ -94,3 +94,21 @@ def test_bad_arguments(tmp_path):
         execute_notebook(tmp_path / "x.ipynb", mode="slow")
     with pytest.raises(ValueError, match="existing .ipynb"):
         execute_notebook(tmp_path / "missing.ipynb")
+
+
+def test_run_in_kernel_sets_and_restores_the_environment(tmp_path, monkeypatch):
+    import os
+
+    import nbformat
+
+    from cvbook.book.execute import run_in_kernel
+
+    monkeypatch.setenv("CVBOOK_TEST_UNSET", "present")
+    monkeypatch.delenv("CVBOOK_TEST_SET", raising=False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, sys; print(os.environ.get('CVBOOK_TEST_SET'), os.environ.get('CVBOOK_TEST_UNSET'))")])
+    seconds = run_in_kernel(nb, tmp_path / "x.ipynb", timeout=60,
+                            env={"CVBOOK_TEST_SET": "on", "CVBOOK_TEST_UNSET": None})
+    assert seconds > 0
+    assert nb.cells[0].outputs[0]["text"].split() == ["on", "None"]
+    assert "CVBOOK_TEST_SET" not in os.environ and os.environ["CVBOOK_TEST_UNSET"] == "present"

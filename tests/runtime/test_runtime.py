@@ -62,7 +62,7 @@ def test_make_generator():
     assert torch.equal(torch.rand(3, generator=make_generator(None)), torch.rand(3, generator=make_generator(0)))
     with pytest.raises(TypeError, match="seed must be an int"):
         make_generator(1.5)
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="seed must be >= 0"):
         seed_everything(-1)
 
 

@@ -6,6 +6,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from cvbook._checks import as_generator, check_int
 from cvbook.data.shapes.classes import SHAPE_CLASSES
 
 __all__ = ["check_size", "check_count", "check_n_objects", "check_kinds", "check_channels", "make_rng"]
@@ -29,12 +30,8 @@ def check_size(size: object) -> tuple[int, int]:
 
 
 def check_count(value: object, name: str, minimum: int = 0) -> int:
-    """Return ``value`` as an int >= ``minimum``."""
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    """Return ``value`` as an int >= ``minimum`` (:func:`cvbook._checks.check_int`)."""
+    return check_int(value, name, minimum=minimum)
 
 
 def check_n_objects(n_objects: object) -> tuple[int, int]:
@@ -82,8 +79,4 @@ def make_rng(seed: object) -> torch.Generator:
         return seed
     if not _is_int(seed):
         raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
-    g = torch.Generator()
-    g.manual_seed(int(seed))
-    return g
+    return as_generator(seed)

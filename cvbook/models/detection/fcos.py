@@ -36,8 +36,8 @@ _BOX_LOSSES = {"iou": iou_loss, "giou": generalized_box_iou_loss, "diou": distan
                "ciou": complete_box_iou_loss}
 
 
-def _conv(cin: int, cout: int, stride: int = 1, act: type[nn.Module] = nn.ReLU) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), act())
+def _conv(in_channels: int, out_channels: int, stride: int = 1, act: type[nn.Module] = nn.ReLU) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False), nn.BatchNorm2d(out_channels), act())
 
 
 @dataclass(frozen=True)

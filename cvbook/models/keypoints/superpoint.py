@@ -23,10 +23,10 @@ from cvbook.models.registry import register
 __all__ = ["MagicPoint", "SuperPoint", "magicpoint", "superpoint"]
 
 
-def _conv(cin: int, cout: int, k: int, batch_norm: bool, act: bool = True) -> list[nn.Module]:
-    layers: list[nn.Module] = [nn.Conv2d(cin, cout, k, padding=k // 2, bias=not batch_norm or not act)]
+def _conv(in_channels: int, out_channels: int, k: int, batch_norm: bool, act: bool = True) -> list[nn.Module]:
+    layers: list[nn.Module] = [nn.Conv2d(in_channels, out_channels, k, padding=k // 2, bias=not batch_norm or not act)]
     if act:
-        layers += ([nn.BatchNorm2d(cout)] if batch_norm else []) + [nn.ReLU(inplace=True)]
+        layers += ([nn.BatchNorm2d(out_channels)] if batch_norm else []) + [nn.ReLU(inplace=True)]
     return layers
 
 
@@ -57,16 +57,15 @@ class MagicPoint(nn.Module):
         widths = [check_int(w, "width", minimum=1) for w in widths]
         head_channels = check_int(head_channels, "head_channels", minimum=1)
         layers: list[nn.Module] = []
-        cin = in_channels
         for stage, w in enumerate(widths):
-            layers += _conv(cin, w, 3, batch_norm) + _conv(w, w, 3, batch_norm)
-            cin = w
+            layers += _conv(in_channels, w, 3, batch_norm) + _conv(w, w, 3, batch_norm)
+            in_channels = w
             if stage < 3:
                 layers.append(nn.MaxPool2d(2, 2))
         self.encoder = nn.Sequential(*layers)
-        self.detector = nn.Sequential(*_conv(cin, head_channels, 3, batch_norm),
+        self.detector = nn.Sequential(*_conv(in_channels, head_channels, 3, batch_norm),
                                       *_conv(head_channels, self.cell * self.cell + 1, 1, batch_norm, act=False))
-        self.out_channels = cin
+        self.out_channels = in_channels
 
     def _check(self, x: Tensor) -> None:
         s = check_shape(x, "B C H W", "x")

@@ -1,8 +1,10 @@
-"""Building blocks shared by the architectures of chapter 4 (``cvbook.models``)."""
+"""Building blocks shared by the architectures (``cvbook.models``): conv-BN-act, SE, channel shuffle,
+inverted residual, FPN, ASPP, conv stacks."""
 from cvbook.nn.blocks.conv import ConvBNAct, make_divisible
 from cvbook.nn.blocks.fpn import FeaturePyramidNetwork
+from cvbook.nn.blocks.global_context import GlobalContextBlock
 from cvbook.nn.blocks.inverted_residual import InvertedResidual
-from cvbook.nn.blocks.separable import DepthwiseSeparableConv
+from cvbook.nn.blocks.non_local import NonLocalBlock
 from cvbook.nn.blocks.shuffle import ChannelShuffle, channel_shuffle
 from cvbook.nn.blocks.squeeze_excite import SqueezeExcite
 from cvbook.nn.blocks.aspp import ASPP, ASPPConv, ASPPPooling, SegHead  # noqa: E402  (chapter 6)
@@ -11,9 +13,10 @@ from cvbook.nn.blocks.stacks import conv_stack
 __all__ = [
     "ChannelShuffle",
     "ConvBNAct",
-    "DepthwiseSeparableConv",
     "FeaturePyramidNetwork",
+    "GlobalContextBlock",
     "InvertedResidual",
+    "NonLocalBlock",
     "SqueezeExcite",
     "channel_shuffle",
     "conv_stack",

@@ -1,14 +1,16 @@
 """Conv -> BatchNorm -> activation, the unit most modern CNNs are built from."""
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
 from torch import nn
+
+from cvbook._checks import check_int
 
 __all__ = ["ConvBNAct", "make_divisible"]
 
 
-def make_divisible(value: float, divisor: int = 8, min_value: Optional[int] = None) -> int:
+def make_divisible(value: float, divisor: int = 8, min_value: int | None = None) -> int:
     """Round a channel count to the nearest multiple of ``divisor``, never dropping more than 10 %.
 
     The rounding rule of the MobileNet/EfficientNet reference code (and torchvision's
@@ -45,15 +47,14 @@ class ConvBNAct(nn.Sequential):
         kernel_size: int = 3,
         stride: int = 1,
         groups: int = 1,
-        activation: Optional[Callable[[], nn.Module]] = nn.ReLU,
+        activation: Callable[[], nn.Module] | None = nn.ReLU,
         dilation: int = 1,
         bn_eps: float = 1e-5,
         bn_momentum: float = 0.1,
     ) -> None:
         for name, v in (("in_channels", in_channels), ("out_channels", out_channels),
                         ("kernel_size", kernel_size), ("stride", stride), ("groups", groups)):
-            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                raise ValueError(f"{name} must be a positive int, got {v!r}")
+            check_int(v, name, minimum=1)
         if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"

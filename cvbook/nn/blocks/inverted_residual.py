@@ -1,7 +1,7 @@
 """The inverted residual with linear bottleneck (MobileNetV2), plus SE (MobileNetV3, EfficientNet's MBConv)."""
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
 from torch import Tensor, nn
 
@@ -36,7 +36,7 @@ class InvertedResidual(nn.Module):
         expand_channels: int,
         kernel_size: int = 3,
         activation: Callable[[], nn.Module] = nn.ReLU6,
-        se_channels: Optional[int] = None,
+        se_channels: int | None = None,
         se_activation: Callable[[], nn.Module] = nn.ReLU,
         se_gate: Callable[[], nn.Module] = nn.Sigmoid,
         bn_eps: float = 1e-5,

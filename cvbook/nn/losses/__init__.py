@@ -6,6 +6,16 @@ Each chapter adds its losses below its own marker line; keep the markers.
 __all__: list[str] = []
 
 # --- chapter 3: classification losses ---
+from cvbook.nn.losses.classification import (cross_entropy, log_softmax, logsumexp, multiclass_hinge,  # noqa: E402
+                                             naive_cross_entropy, sigmoid_ce_logit_grad, sigmoid_mse_logit_grad)
+
+__all__ += ["cross_entropy", "log_softmax", "logsumexp", "multiclass_hinge", "naive_cross_entropy",
+            "sigmoid_ce_logit_grad", "sigmoid_mse_logit_grad"]
+# --- chapter 5: YOLOv1's grid targets and loss ---
+from cvbook.nn.losses.detection import (YoloV1Loss, YoloV1Targets, cell_boxes_to_xyxy, yolov1_loss,  # noqa: E402
+                                        yolov1_targets)
+
+__all__ += ["YoloV1Loss", "YoloV1Targets", "cell_boxes_to_xyxy", "yolov1_loss", "yolov1_targets"]
 # --- chapter 7: SuperPoint detector and descriptor losses ---
 from cvbook.nn.losses.superpoint import descriptor_correspondence, descriptor_loss, detector_loss  # noqa: E402
 

@@ -16,11 +16,14 @@ Taught in: notebooks/02_batchnorm/01_bn_derivation.ipynb
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import Tensor, nn
 from torch.autograd.function import once_differentiable
 
-__all__ = ["BatchNormFunction", "batch_norm", "batch_norm_backward_staged", "BatchNorm1d", "BatchNorm2d", "convert_batchnorm"]
+__all__ = [
+    "BatchNormStages", "BatchNormFunction", "batch_norm", "batch_norm_backward_staged", "BatchNorm1d", "BatchNorm2d", "convert_batchnorm"]
 
 
 def _reduce_dims(x: Tensor) -> list[int]:
@@ -125,10 +128,25 @@ def batch_norm(
     return y
 
 
-def batch_norm_backward_staged(x: Tensor, gamma: Tensor, dy: Tensor, eps: float = 1e-5) -> dict[str, Tensor]:
+@dataclass(frozen=True)
+class BatchNormStages:
+    """The forward intermediates and the gradients of :func:`batch_norm_backward_staged`."""
+
+    mean: Tensor
+    var: Tensor
+    x_hat: Tensor
+    dx_hat: Tensor
+    dvar: Tensor
+    dmean: Tensor
+    dx: Tensor
+    dgamma: Tensor
+    dbeta: Tensor
+
+
+def batch_norm_backward_staged(x: Tensor, gamma: Tensor, dy: Tensor, eps: float = 1e-5) -> BatchNormStages:
     """The backward pass one intermediate at a time, as in Ioffe & Szegedy (2015), Section 3.
 
-    ``x``, ``dy``: ``(N, C, *)``; ``gamma``: ``(C,)``. Returns a dict of tensors: the forward
+    ``x``, ``dy``: ``(N, C, *)``; ``gamma``: ``(C,)``. Returns a :class:`BatchNormStages`: the forward
     intermediates ``mean``, ``var`` (``(C,)``), ``x_hat`` and the gradients ``dx_hat`` (like ``x``),
     ``dvar``, ``dmean`` (``(C,)``), ``dx`` (like ``x``), ``dgamma``, ``dbeta`` (``(C,)``):
 
@@ -152,17 +170,8 @@ def batch_norm_backward_staged(x: Tensor, gamma: Tensor, dy: Tensor, eps: float 
     dvar = (dx_hat * xc).sum(dim=dims) * -0.5 * (var + eps) ** -1.5
     dmean = -dx_hat.sum(dim=dims) / std + dvar * (-2.0 * xc).sum(dim=dims) / m
     dx = dx_hat / _per_channel(std, x) + _per_channel(dvar, x) * 2.0 * xc / m + _per_channel(dmean, x) / m
-    return {
-        "mean": mean,
-        "var": var,
-        "x_hat": x_hat,
-        "dx_hat": dx_hat,
-        "dvar": dvar,
-        "dmean": dmean,
-        "dx": dx,
-        "dgamma": (dy * x_hat).sum(dim=dims),
-        "dbeta": dy.sum(dim=dims),
-    }
+    return BatchNormStages(mean=mean, var=var, x_hat=x_hat, dx_hat=dx_hat, dvar=dvar, dmean=dmean, dx=dx,
+                           dgamma=(dy * x_hat).sum(dim=dims), dbeta=dy.sum(dim=dims))
 
 
 class BatchNorm2d(nn.Module):

@@ -19,6 +19,7 @@ import torch
 from torch import Tensor
 
 from cvbook.nn.norm.batchnorm import BatchNorm2d
+from cvbook._checks import as_generator
 
 __all__ = ["NoisyBatchNorm2d"]
 
@@ -35,7 +36,7 @@ class NoisyBatchNorm2d(BatchNorm2d):
         if noise < 0:
             raise ValueError(f"noise must be non-negative, got {noise}")
         self.noise = noise
-        self._gen = torch.Generator().manual_seed(seed)
+        self._gen = as_generator(seed)
 
     def forward(self, x: Tensor) -> Tensor:
         y = super().forward(x)

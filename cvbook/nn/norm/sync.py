@@ -22,7 +22,6 @@ Taught in: notebooks/02_batchnorm/06_sync_bn.ipynb
 from __future__ import annotations
 
 import torch
-import torch.distributed as dist
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
@@ -44,6 +43,8 @@ class SyncBatchNormFunction(torch.autograd.Function):
         c = x.shape[1]
         local_count = torch.full((1,), x.numel() // c, dtype=x.dtype, device=x.device)
         packed = torch.cat([local_count, x.sum(dim=dims), (x * x).sum(dim=dims)])
+        import torch.distributed as dist  # imported when used: the layer module itself needs no process group
+
         dist.all_reduce(packed, op=dist.ReduceOp.SUM, group=group)  # the one synchronisation
         count = packed[0]
         mean = packed[1 : 1 + c] / count
@@ -68,6 +69,8 @@ class SyncBatchNormFunction(torch.autograd.Function):
         c = dy.shape[1]
         local = torch.cat([dy.sum(dim=dims), (dy * x_hat).sum(dim=dims)])
         total = local.clone()
+        import torch.distributed as dist
+
         dist.all_reduce(total, op=dist.ReduceOp.SUM, group=ctx.group)  # one synchronisation backward
         sum_dy, sum_dy_xhat = total[:c], total[c:]
         scale = invstd if weight is None else weight * invstd
@@ -93,6 +96,8 @@ class SyncBatchNorm2d(BatchNorm2d):
 
     def forward(self, x: Tensor) -> Tensor:
         self._check_input_dim(x)
+        import torch.distributed as dist
+
         distributed = dist.is_available() and dist.is_initialized() and dist.get_world_size(self.process_group) > 1
         if not (self.training and distributed):
             return super().forward(x)
