@@ -2,7 +2,7 @@
 
 Reference: Ren et al. 2015, "Faster R-CNN", Sec. 3.1.1-3.1.2 (anchors, IoU labels); Redmon &
 Farhadi 2017, "YOLO9000", Sec. 2 "Dimension Clusters" (k-means with d = 1 - IoU).
-Taught in: not yet (the anchors page of chapter 5 is not written; see tests/ops)
+Taught in: notebooks/05_detection/04_anchors.ipynb
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def grid_anchors(feature_size: tuple[int, int], stride: int | tuple[int, int], s
         ValueError: empty sizes or ratios, non-positive values.
 
     Reference: Ren et al. 2015, "Faster R-CNN", Sec. 3.1.1; torchvision AnchorGenerator.
-    Taught in: not yet (the anchors page of chapter 5 is not written; see tests/ops)
+    Taught in: notebooks/05_detection/04_anchors.ipynb
     """
     if not sizes or not aspect_ratios or min(sizes) <= 0 or min(aspect_ratios) <= 0:
         raise ValueError(f"sizes and aspect_ratios must be non-empty and positive, got {sizes}, {aspect_ratios}")
@@ -75,7 +75,7 @@ def match_anchors(anchors: Tensor, boxes: Tensor, high_threshold: float = 0.5, l
         ValueError: shapes, ``low_threshold > high_threshold``.
 
     Reference: Ren et al. 2015, "Faster R-CNN", Sec. 3.1.2; torchvision ``det_utils.Matcher``.
-    Taught in: not yet (the anchors page of chapter 5 is not written; see tests/ops)
+    Taught in: notebooks/05_detection/04_anchors.ipynb
     """
     a = check_shape(anchors, "A 4", "anchors")["A"]
     check_shape(boxes, "G 4", "boxes")
@@ -102,7 +102,7 @@ def wh_iou(wh1: Tensor, wh2: Tensor) -> Tensor:
         ValueError: shapes other than ``(N, 2)`` / ``(M, 2)``.
 
     Reference: Redmon & Farhadi 2017, "YOLO9000", Sec. 2 (the k-means distance).
-    Taught in: not yet (the anchors page of chapter 5 is not written; see tests/ops)
+    Taught in: notebooks/05_detection/04_anchors.ipynb
     """
     check_shape(wh1, "N 2", "wh1")
     check_shape(wh2, "M 2", "wh2")
@@ -127,36 +127,45 @@ class KMeansAnchors:
     iterations: int
 
 
-def kmeans_anchors(wh: Tensor, k: int, iterations: int = 100, seed: int | torch.Generator | None = 0) -> KMeansAnchors:
+def kmeans_anchors(wh: Tensor, k: int, iterations: int = 100, seed: int | torch.Generator | None = 0,
+                   metric: str = "iou") -> KMeansAnchors:
     """YOLOv2's dimension clusters: k-means on box sizes with distance ``d = 1 - IoU``.
 
-    Centroids start at ``k`` distinct boxes drawn with ``seed``; each step assigns every box to
-    the centroid of highest IoU and moves a centroid to the mean (w, h) of its boxes (an empty
-    cluster keeps its centroid), until assignments stop changing.
+    Centroids start at ``k`` distinct boxes drawn with ``seed`` (``torch.randperm`` with that
+    generator); each step assigns every box to the centroid of highest IoU and moves a centroid to
+    the mean (w, h) of its boxes (an empty cluster keeps its centroid), until assignments stop
+    changing. ``metric="euclidean"`` is plain Lloyd k-means on (w, h), the baseline the paper
+    rejects because "larger boxes generate more error than smaller boxes".
 
     Args:
         wh: ``Tensor[N, 2]`` positive widths and heights. k: clusters, ``1 <= k <= N``.
         iterations: maximum number of steps. seed: int or ``torch.Generator``.
+        metric: ``"iou"`` (distance ``1 - IoU``) or ``"euclidean"`` (squared distance in (w, h)).
 
     Returns:
         :class:`KMeansAnchors`.
 
     Raises:
-        ValueError: shape, non-positive sizes, ``k`` out of range.
+        ValueError: shape, non-positive sizes, ``k`` out of range, unknown metric.
 
     Reference: Redmon & Farhadi 2017, "YOLO9000", Sec. 2 "Dimension Clusters", Table 1.
-    Taught in: not yet (the anchors page of chapter 5 is not written; see tests/ops)
+    Taught in: notebooks/05_detection/04_anchors.ipynb
     """
     n = check_shape(wh, "N 2", "wh")["N"]
     k = check_int(k, "k", minimum=1, maximum=max(n, 1))
     if n == 0 or (wh <= 0).any():
         raise ValueError("wh must hold at least one box, with positive widths and heights")
+    if metric not in ("iou", "euclidean"):
+        raise ValueError(f"metric must be 'iou' or 'euclidean', got {metric!r}")
     g = as_generator(seed)
     centroids = wh[torch.randperm(n, generator=g)[:k]].clone()
     assign = torch.full((n,), -1, dtype=torch.long)
     it = 0
     for it in range(1, check_int(iterations, "iterations", minimum=1) + 1):
-        new = wh_iou(wh, centroids).argmax(dim=1)
+        if metric == "iou":
+            new = wh_iou(wh, centroids).argmax(dim=1)
+        else:
+            new = ((wh[:, None, :] - centroids[None, :, :]) ** 2).sum(-1).argmin(dim=1)
         if torch.equal(new, assign):
             break
         assign = new

@@ -6,7 +6,7 @@ at ``log(1000 / 16)`` before the exponential, exactly as torchvision's ``BoxCode
 
 Reference: Girshick et al. 2014, "Rich feature hierarchies" (R-CNN), Appendix C; torchvision's
 ``models.detection._utils.BoxCoder``.
-Taught in: not yet (the box-regression page of chapter 5 is not written; see tests/ops)
+Taught in: notebooks/05_detection/03_box_regression.ipynb
 """
 from __future__ import annotations
 
@@ -49,8 +49,8 @@ def encode_boxes(boxes: Tensor, anchors: Tensor, weights: Sequence[float] = (1.0
     Raises:
         ValueError: shapes, unequal lengths or bad weights.
 
-    Reference: Girshick et al. 2014 (R-CNN), Appendix C, Eqs. (5)-(8).
-    Taught in: not yet (the box-regression page of chapter 5 is not written; see tests/ops)
+    Reference: Girshick et al. 2014 (R-CNN), Appendix C, Eqs. (6)-(9) (the targets t).
+    Taught in: notebooks/05_detection/03_box_regression.ipynb
     """
     n = check_shape(boxes, "N 4", "boxes")["N"]
     if check_shape(anchors, "M 4", "anchors")["M"] != n:
@@ -77,8 +77,8 @@ def decode_boxes(deltas: Tensor, anchors: Tensor, weights: Sequence[float] = (1.
     Raises:
         ValueError: shapes, unequal lengths or bad weights.
 
-    Reference: Girshick et al. 2014 (R-CNN), Appendix C, Eqs. (1)-(4).
-    Taught in: not yet (the box-regression page of chapter 5 is not written; see tests/ops)
+    Reference: Girshick et al. 2014 (R-CNN), Appendix C, Eqs. (1)-(4) (the predicted box).
+    Taught in: notebooks/05_detection/03_box_regression.ipynb
     """
     n = check_shape(deltas, "N 4", "deltas")["N"]
     if check_shape(anchors, "M 4", "anchors")["M"] != n:

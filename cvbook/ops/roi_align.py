@@ -8,7 +8,7 @@ number of samples per bin is ``sampling_ratio`` or, if ``<= 0``, ``ceil(box size
 per box. A sample more than one pixel outside the map counts as 0.
 
 Reference: He, Gkioxari, Dollár, Girshick 2017, "Mask R-CNN", Sec. 3 (RoIAlign); torchvision.ops.roi_align.
-Taught in: not yet (the box-regression page of chapter 5 is not written; see tests/ops)
+Taught in: notebooks/05_detection/03_box_regression.ipynb (features of proposals)
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def roi_align(input: Tensor, boxes: Tensor | list[Tensor], output_size: int | tu
         ValueError: bad shapes or output size. TypeError: ``input`` not a tensor.
 
     Reference: He et al. 2017, "Mask R-CNN", Sec. 3 (RoIAlign); Wu et al. 2019, Detectron2 (aligned).
-    Taught in: not yet (the box-regression page of chapter 5 is not written; see tests/ops)
+    Taught in: notebooks/05_detection/03_box_regression.ipynb (features of proposals)
     """
     check_tensor(input, "input")
     check_shape(input, "B C H W", "input")

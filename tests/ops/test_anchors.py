@@ -54,3 +54,30 @@ def test_kmeans_bad_input():
         kmeans_anchors(torch.tensor([[1.0, 0.0]]), 1)
     with pytest.raises(ValueError, match="wh"):
         kmeans_anchors(torch.ones(3, 3), 1)
+
+
+def test_kmeans_euclidean_equals_sklearn(generator):
+    from sklearn.cluster import KMeans
+
+    from cvbook._checks import as_generator
+
+    wh = torch.cat([torch.rand(60, 2, generator=generator) * 10 + 4, torch.rand(60, 2, generator=generator) * 30 + 20]).double()
+    k = 4
+    init = wh[torch.randperm(len(wh), generator=as_generator(7))[:k]]  # the same draw kmeans_anchors makes
+    ours = kmeans_anchors(wh, k, seed=7, metric="euclidean")
+    ref = KMeans(k, init=init.numpy(), n_init=1, algorithm="lloyd", tol=0, max_iter=100).fit(wh.numpy())
+    centres = torch.from_numpy(ref.cluster_centers_)
+    centres = centres[torch.argsort(centres.prod(dim=1))]
+    assert torch.allclose(ours.anchors, centres, rtol=1e-9, atol=1e-9)
+
+
+def test_kmeans_iou_beats_euclidean_on_mixed_sizes(generator):
+    # sizes spread log-uniformly over 4..64 pixels: squared distances are dominated by the large boxes,
+    # so Euclidean centroids fit the small ones badly; 1 - IoU is scale-free
+    shapes = torch.tensor([[1.0, 1.0], [1.0, 2.5], [2.5, 1.0]])
+    scale = 4 * 16 ** torch.rand(300, 1, generator=generator)
+    wh = shapes.repeat(100, 1) * scale
+    for k in (3, 5):
+        assert kmeans_anchors(wh, k, seed=0).mean_iou > kmeans_anchors(wh, k, seed=0, metric="euclidean").mean_iou
+    with pytest.raises(ValueError, match="metric"):
+        kmeans_anchors(wh, 2, metric="cosine")

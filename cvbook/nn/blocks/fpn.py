@@ -7,7 +7,7 @@ and mixes them with a 1x1 conv instead (note 001's add-vs-concat question).
 
 Reference: Lin, Dollár, Girshick, He, Hariharan, Belongie 2017, "Feature Pyramid Networks for
 Object Detection", Sec. 3 and Fig. 3.
-Taught in: notebooks/05_detection/08_trained_detector.ipynb (used by the detector; an FPN page is not yet written)
+Taught in: notebooks/05_detection/06_fpn.ipynb and notebooks/05_detection/08_trained_detector.ipynb (used by the detector)
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class FeaturePyramidNetwork(nn.Module):
         ValueError: empty ``in_channels_list``, bad ``fuse``, or an input of the wrong length.
 
     Reference: Lin et al. 2017, "Feature Pyramid Networks for Object Detection", Sec. 3.
-    Taught in: notebooks/05_detection/08_trained_detector.ipynb (used by the detector; an FPN page is not yet written)
+    Taught in: notebooks/05_detection/06_fpn.ipynb and notebooks/05_detection/08_trained_detector.ipynb (used by the detector)
     """
 
     def __init__(self, in_channels_list: Sequence[int], out_channels: int, extra_pool: bool = False,
