@@ -257,7 +257,7 @@ def panoptic_quality(preds: Tensor, target: Tensor, num_classes: int, void_index
         ValueError: shapes differ, the last dimension is not 2, classes out of range, no segment.
 
     Reference: Kirillov et al., "Panoptic Segmentation", CVPR 2019.
-    Taught in: notebooks/06_segmentation/index.md (page 08_panoptic not written yet)
+    Taught in: notebooks/06_segmentation/08_panoptic.ipynb
     """
     preds = check_tensor(preds, "preds")
     target = check_tensor(target, "target")

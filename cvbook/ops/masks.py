@@ -124,7 +124,7 @@ def bilinear_kernel(factor: int, dtype: torch.dtype = torch.float32) -> Tensor:
     Reference: Long, Shelhamer, Darrell, "Fully Convolutional Networks for Semantic Segmentation",
     CVPR 2015 (the ``get_upsampling_weight`` of their Caffe code; we add padding f // 2 instead of
     cropping, so the output is exactly ``f`` times the input).
-    Taught in: notebooks/06_segmentation/index.md (page 01_fcn not written yet)
+    Taught in: notebooks/06_segmentation/01_fcn.ipynb
     """
     f = check_int(factor, "factor", minimum=1)
     k = 2 * f - f % 2
@@ -137,7 +137,7 @@ def bilinear_upsampling_weight(channels: int, factor: int, dtype: torch.dtype = 
     """Weight ``(C, C, k, k)`` of a ``ConvTranspose2d(C, C, k, stride=factor, padding=factor // 2)``
     that up-samples each channel bilinearly on its own (channel i to channel i, zero across channels).
 
-    Taught in: notebooks/06_segmentation/index.md (page 01_fcn not written yet)
+    Taught in: notebooks/06_segmentation/01_fcn.ipynb
     """
     c = check_int(channels, "channels", minimum=1)
     kern = bilinear_kernel(factor, dtype)

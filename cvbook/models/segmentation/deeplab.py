@@ -8,7 +8,7 @@ the field they would have had with striding (DeepLab's atrous trick). Output str
 - :class:`DeepLabV3`: backbone -> ASPP (1x1, three atrous 3x3, image pooling) -> 3x3 + 1x1 head,
   then bilinear interpolation to the input size (torchvision's ``DeepLabHead``).
 - ``dilated_fcn``: the same backbone -> 3x3 + 1x1 head, no ASPP ("a plain dilated backbone").
-- ``spnet``: the same backbone -> strip pooling (:class:`cvbook.models.StripPooling`) -> head.
+- ``spnet``: the same backbone -> strip pooling (:class:`cvbook.nn.conv.StripPooling`) -> head.
 
 Departures from the papers: a 4-stage backbone of plain convolutions instead of ResNet-101, no
 multi-grid; the default atrous rates (2, 4, 6) are the paper's (6, 12, 18) at output stride 16 scaled
@@ -17,7 +17,7 @@ large as the map degenerates into a 1x1 convolution, which is why v3 added image
 
 Reference: Chen et al., "Rethinking Atrous Convolution for Semantic Image Segmentation", arXiv 2017;
 Hou et al., "Strip Pooling: Rethinking Spatial Pooling for Scene Parsing", CVPR 2020.
-Taught in: notebooks/06_segmentation/index.md (page 03_deeplab not written yet)
+Taught in: notebooks/06_segmentation/03_deeplab.ipynb
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from cvbook._checks import check_int, check_shape
-from cvbook.models import StripPooling  # moving to cvbook.nn.conv; import from cvbook.models for now
+from cvbook.nn.conv import StripPooling
 from cvbook.models.registry import register
 from cvbook.nn.blocks.aspp import ASPP, SegHead
 from cvbook.nn.blocks.conv import ConvBNAct
@@ -98,7 +98,7 @@ class DeepLabV3(DilatedSegNet):
         widths: backbone widths; aspp_channels: ASPP width.
 
     Reference: Chen et al., DeepLab v3, arXiv:1706.05587, Fig. 5.
-    Taught in: notebooks/06_segmentation/index.md (page 03_deeplab not written yet)
+    Taught in: notebooks/06_segmentation/03_deeplab.ipynb
     """
 
     def __init__(self, num_classes: int = 5, in_channels: int = 3, output_stride: int = 8,

@@ -18,7 +18,7 @@ skip score layers start at zero, so FCN-16s/8s start as FCN-32s.
 
 Reference: Long, Shelhamer, Darrell, "Fully Convolutional Networks for Semantic Segmentation",
 CVPR 2015 (and TPAMI 2017).
-Taught in: notebooks/06_segmentation/index.md (page 01_fcn not written yet)
+Taught in: notebooks/06_segmentation/01_fcn.ipynb
 """
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def convolutionalize(linear: nn.Linear, in_channels: int, kernel_size: int, padd
         ValueError: ``linear.in_features != in_channels * k * k``.
 
     Reference: Long et al. 2015, Sec. 3.1 ("Adapting classifiers for dense prediction").
-    Taught in: notebooks/06_segmentation/index.md (page 01_fcn not written yet)
+    Taught in: notebooks/06_segmentation/01_fcn.ipynb
     """
     k = check_int(kernel_size, "kernel_size", minimum=1)
     c = check_int(in_channels, "in_channels", minimum=1)
@@ -123,7 +123,7 @@ def bilinear_upsampler(channels: int, factor: int, learnable: bool = True) -> nn
     ``learnable=False`` freezes the weight (FCN's final up-sampling).
 
     Reference: Long et al. 2015, Sec. 3.3 (upsampling is backwards strided convolution).
-    Taught in: notebooks/06_segmentation/index.md (page 01_fcn not written yet)
+    Taught in: notebooks/06_segmentation/01_fcn.ipynb
     """
     f = check_int(factor, "factor", minimum=1)
     w = bilinear_upsampling_weight(channels, f)
@@ -148,7 +148,7 @@ class FCN(nn.Module):
         ValueError: ``stride`` not in (32, 16, 8), or bad channel counts.
 
     Reference: Long, Shelhamer, Darrell, CVPR 2015, Fig. 3.
-    Taught in: notebooks/06_segmentation/index.md (page 01_fcn not written yet)
+    Taught in: notebooks/06_segmentation/01_fcn.ipynb
     """
 
     def __init__(self, num_classes: int, stride: int = 32, in_channels: int = 3,

@@ -15,7 +15,7 @@ Departures from the paper: BN after each convolution; widths ``width * 2**level`
 
 Reference: Ronneberger, Fischer, Brox, "U-Net: Convolutional Networks for Biomedical Image
 Segmentation", MICCAI 2015.
-Taught in: notebooks/06_segmentation/index.md (page 02_unet not written yet)
+Taught in: notebooks/06_segmentation/02_unet.ipynb
 """
 from __future__ import annotations
 
@@ -49,9 +49,9 @@ def mirror_pad(x: Tensor, top: int, bottom: int, left: int, right: int) -> Tenso
     return x[..., rows[:, None], cols[None, :]]
 
 
-def _double_conv(cin: int, cout: int, pad: int) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=pad, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
-                         nn.Conv2d(cout, cout, 3, padding=pad, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+def _double_conv(in_channels: int, out_channels: int, pad: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(in_channels, out_channels, 3, padding=pad, bias=False), nn.BatchNorm2d(out_channels), nn.ReLU(),
+                         nn.Conv2d(out_channels, out_channels, 3, padding=pad, bias=False), nn.BatchNorm2d(out_channels), nn.ReLU())
 
 
 def _center_crop(x: Tensor, size: tuple[int, int]) -> Tensor:
@@ -73,7 +73,7 @@ class UNet(nn.Module):
         ValueError: bad sizes or an unknown ``padding``.
 
     Reference: Ronneberger et al. 2015, Fig. 1.
-    Taught in: notebooks/06_segmentation/index.md (page 02_unet not written yet)
+    Taught in: notebooks/06_segmentation/02_unet.ipynb
     """
 
     def __init__(self, num_classes: int = 5, in_channels: int = 3, width: int = 16, depth: int = 3,
@@ -172,7 +172,7 @@ def overlap_tile_predict(model: UNet, image: Tensor, tile: int) -> Tensor:
         ValueError: the model is not a valid-padding U-Net, or ``tile`` is not a multiple of ``2**depth``.
 
     Reference: Ronneberger et al. 2015, Fig. 2 (overlap-tile strategy).
-    Taught in: notebooks/06_segmentation/index.md (page 02_unet not written yet)
+    Taught in: notebooks/06_segmentation/02_unet.ipynb
     """
     if not isinstance(model, UNet) or model.padding != "valid":
         raise ValueError("overlap_tile_predict needs a UNet with padding='valid'")

@@ -8,7 +8,7 @@ the two.
 
 Reference: Chen, Papandreou, Schroff, Adam, "Rethinking Atrous Convolution for Semantic Image
 Segmentation" (DeepLab v3), arXiv 2017, Sec. 3.3.
-Taught in: notebooks/06_segmentation/index.md (page 03_deeplab not written yet)
+Taught in: notebooks/06_segmentation/03_deeplab.ipynb
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ class ASPP(nn.Module):
         ValueError: no rate, a rate < 1, or a dropout outside [0, 1].
 
     Reference: Chen et al., DeepLab v3, arXiv:1706.05587, Sec. 3.3 and Fig. 5.
-    Taught in: notebooks/06_segmentation/index.md (page 03_deeplab not written yet)
+    Taught in: notebooks/06_segmentation/03_deeplab.ipynb
     """
 
     def __init__(self, in_channels: int, atrous_rates: Sequence[int], out_channels: int = 256,
@@ -104,7 +104,7 @@ class SegHead(nn.Module):
         ValueError: an unknown ``kind`` or a non-positive channel count.
 
     Reference: the notes' claim (note 001 l.13) that a 3x3 then 1x1 head is more stable than one 3x3.
-    Taught in: notebooks/06_segmentation/index.md (page 04_output_heads not written yet)
+    Taught in: notebooks/06_segmentation/04_output_heads.ipynb
     """
 
     KINDS = ("3x3+1x1", "3x3", "1x1")
