@@ -11,7 +11,7 @@ recall relative to all ground-truth corners.
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 4 (Table 2) and Sec. 7.2
 (repeatability, homography estimation within 1/3/5 px).
-Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def keypoint_pr(pred_points: Sequence[Tensor], pred_scores: Sequence[Tensor], gt
         ValueError: lists of different lengths, bad shapes, or a non-positive eps.
 
     Reference: DeTone et al. 2018, "SuperPoint", Table 2 (mAP on Synthetic Shapes).
-    Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+    Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
     """
     if not (len(pred_points) == len(pred_scores) == len(gt_points)):
         raise ValueError(f"one list entry per image: got {len(pred_points)} point sets, {len(pred_scores)} score "
@@ -122,7 +122,7 @@ def localization_error(pr: KeypointPR, threshold: float | None = None) -> float:
         The mean localisation error in pixels.
 
     Reference: DeTone et al. 2018, "SuperPoint", Table 2 ("MLE").
-    Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+    Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
     """
     keep = pr.correct if threshold is None else pr.correct & (pr.scores >= threshold)
     return float(pr.distances[keep].mean()) if keep.any() else float("nan")
@@ -150,7 +150,7 @@ def repeatability(points1: Tensor, points2: Tensor, homography: Tensor, size: tu
         ValueError: bad shapes or eps.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 7.2; Schmid et al. 2000.
-    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
     """
     p1, p2 = _points(points1, "points1"), _points(points2, "points2")
     check_shape(homography, "3 3", "homography")

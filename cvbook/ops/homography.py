@@ -11,11 +11,12 @@ distortion of its corners, a scaling, a rotation and a translation, each drawn w
 and keep the patch inside the image. The homography maps the image to the warped image.
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 5 (homographic adaptation).
-Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -23,7 +24,7 @@ from torch import Tensor
 
 from cvbook._checks import as_generator, check_int, check_positive, check_shape
 
-__all__ = ["homography_from_points", "warp_points", "warp_image", "random_homography"]
+__all__ = ["homography_from_points", "warp_points", "warp_image", "random_homography", "homographic_adaptation"]
 
 
 def homography_from_points(src: Tensor, dst: Tensor) -> Tensor:
@@ -39,7 +40,7 @@ def homography_from_points(src: Tensor, dst: Tensor) -> Tensor:
         ValueError: not ``(4, 2)``.
 
     Reference: Hartley and Zisserman 2004, Sec. 4.1 (as ``cv2.getPerspectiveTransform``).
-    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
     """
     check_shape(src, "4 2", "src")
     check_shape(dst, "4 2", "dst")
@@ -68,7 +69,7 @@ def warp_points(points: Tensor, homography: Tensor) -> Tensor:
         ValueError: bad shapes.
 
     Reference: Hartley and Zisserman 2004, Sec. 2.3.
-    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
     """
     check_shape(points, "N 2", "points")
     check_shape(homography, "3 3", "homography")
@@ -94,7 +95,7 @@ def warp_image(image: Tensor, homography: Tensor, size: tuple[int, int] | None =
         ValueError: bad shapes.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 5.
-    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
     """
     squeeze = image.dim() == 3
     x = image[None] if squeeze else image
@@ -147,7 +148,7 @@ def random_homography(size: tuple[int, int], generator: torch.Generator | int | 
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 5.1; departure: the authors draw many
     scales and angles at once and pick a valid one; here a draw is repeated until valid.
-    Taught in: notebooks/07_superpoint/index.md (the homographic-adaptation page is not written yet)
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
     """
     h, w = (check_int(size[0], "height", minimum=2), check_int(size[1], "width", minimum=2))
     g = as_generator(generator)
@@ -187,3 +188,46 @@ def random_homography(size: tuple[int, int], generator: torch.Generator | int | 
     scale = torch.tensor([w - 1, h - 1], dtype=torch.float64)
     corners = torch.tensor([[0, 0], [0, 1], [1, 1], [1, 0]], dtype=torch.float64)
     return homography_from_points(patch * scale, corners * scale)
+
+
+def homographic_adaptation(image: Tensor, heatmap_fn: Callable[[Tensor], Tensor],
+                           homographies: Sequence[Tensor]) -> Tensor:
+    """Average a detector's heat map over warped copies of an image (SuperPoint's homographic adaptation).
+
+    For every homography ``H_i`` the image is warped by ``H_i``, the detector's heat map of the warped
+    image is warped back by ``H_i^{-1}``, and the maps are averaged per pixel over the warps that
+    see that pixel (a pixel ``p`` is seen when ``H_i p`` lies inside the warped image):
+
+    .. math:: \\hat F(I) = \\frac{\\sum_i H_i^{-1} f(H_i I)}{\\sum_i H_i^{-1} \\mathbb 1}.
+
+    Args:
+        image: ``(C, H, W)`` float.
+        heatmap_fn: ``(C, H, W) -> Tensor[H, W]``, the base detector's score map.
+        homographies: ``Tensor[3, 3]`` each, from image pixels to warped pixels; include the identity
+            to count the unwarped image (the paper does).
+
+    Returns:
+        ``Tensor[H, W]`` float64, the aggregated heat map (0 where no warp sees the pixel).
+
+    Raises:
+        ValueError: a bad image shape or no homographies.
+
+    Reference: DeTone et al. 2018, "SuperPoint", Sec. 5, Eq. 10 (the paper's sum over warps, normalised
+    here by the number of warps that see each pixel so that the border is not darkened).
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
+    """
+    s = check_shape(image, "C H W", "image")
+    if len(homographies) == 0:
+        raise ValueError("homographies must not be empty (pass torch.eye(3) for the image itself)")
+    size = (s["H"], s["W"])
+    total = torch.zeros(size, dtype=torch.float64)
+    seen = torch.zeros(size, dtype=torch.float64)
+    ones = torch.ones(1, *size, dtype=torch.float64)
+    for h in homographies:
+        check_shape(h, "3 3", "homography")
+        h = h.double()
+        heat = heatmap_fn(warp_image(image, h)).double()
+        back = torch.linalg.inv(h)
+        total += warp_image(heat[None], back)[0]
+        seen += warp_image(ones, back)[0]
+    return torch.where(seen > 1e-6, total / seen.clamp_min(1e-6), torch.zeros_like(total))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from cvbook.ops import homography_from_points, random_homography, warp_image, warp_points
+from cvbook.ops import homographic_adaptation, homography_from_points, random_homography, warp_image, warp_points
 from cvbook.testing import assert_close
 
 
@@ -63,3 +63,46 @@ def test_bad_input():
         random_homography((10, 10), 0, patch_ratio=1.5)
     with pytest.raises(ValueError, match="shape"):
         homography_from_points(torch.zeros(3, 2), torch.zeros(3, 2))
+
+
+def test_homographic_adaptation_of_a_covariant_detector_is_the_identity():
+    # the heat map is the image itself (exactly covariant) and the warps move by whole pixels (bilinear is exact):
+    # every warped-back map equals the original where the warp sees it, so the average does too
+    image = torch.rand(1, 12, 16, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    shifts = [torch.tensor([[1.0, 0, dx], [0, 1.0, dy], [0, 0, 1.0]], dtype=torch.float64)
+              for dx, dy in ((0, 0), (2, -1), (-3, 2))]
+    out = homographic_adaptation(image, lambda x: x[0], shifts)
+    assert_close(out, image[0])
+
+
+def test_homographic_adaptation_averages_over_the_warps_that_see_a_pixel():
+    # a detector that returns 1 everywhere: the average is 1 wherever some warp sees the pixel
+    image = torch.zeros(1, 16, 16, dtype=torch.float64)
+    h = random_homography((16, 16), 3)
+    out = homographic_adaptation(image, lambda x: torch.ones(x.shape[-2:], dtype=torch.float64), [torch.eye(3), h])
+    assert_close(out, torch.ones(16, 16, dtype=torch.float64))
+
+
+def test_homographic_adaptation_matches_a_hand_average():
+    # two warps: identity and a whole-pixel shift by +2 in x; detector = the image squared (pointwise, covariant),
+    # detector 2 = a constant map c, so at pixels seen by both: (f(I) + c') / 2, computed by hand below
+    image = torch.rand(1, 8, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    shift = torch.tensor([[1.0, 0, 2], [0, 1.0, 0], [0, 0, 1.0]], dtype=torch.float64)
+    calls = []
+
+    def detector(x):
+        calls.append(x)
+        return torch.full(x.shape[-2:], float(len(calls)), dtype=torch.float64)  # 1 for the first warp, 2 next
+
+    out = homographic_adaptation(image, detector, [torch.eye(3), shift])
+    # pixel (x, y) is seen by the shift when x + 2 <= 9, i.e. x <= 7: there (1 + 2) / 2; else 1 alone
+    expected = torch.ones(8, 10, dtype=torch.float64)
+    expected[:, :8] = 1.5
+    assert_close(out, expected)
+
+
+def test_homographic_adaptation_bad_input():
+    with pytest.raises(ValueError, match="homographies"):
+        homographic_adaptation(torch.zeros(1, 8, 8), lambda x: x[0], [])
+    with pytest.raises(ValueError, match="image"):
+        homographic_adaptation(torch.zeros(8, 8), lambda x: x, [torch.eye(3)])

@@ -4,7 +4,7 @@ Each scene's visible corner keypoints (see :mod:`.scene`) become integer pixels 
 (floored; a corner at ``(10.0, 5.0)`` lies on the top-left corner of pixel ``(10, 5)``) and the
 per-cell labels of :func:`cvbook.ops.keypoints_to_labels` (dustbin 64).
 
-Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def make_keypoint_set(n: int, size: int | tuple[int, int] = 64, seed: int | torc
         ValueError: a size that is not a multiple of 8, or bad scene arguments.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 4 (Synthetic Shapes).
-    Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+    Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
     """
     n = check_count(n, "n", minimum=0)
     h, w = (size, size) if isinstance(size, int) else tuple(size)

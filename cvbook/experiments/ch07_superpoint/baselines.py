@@ -9,7 +9,7 @@ images, Harris block 3 / Sobel 3 / k = 0.04, Shi-Tomasi block 3).
 
 Reference: Rosten and Drummond 2006 (FAST), Harris and Stephens 1988, Shi and Tomasi 1994; as used
 in DeTone et al. 2018, "SuperPoint", Table 2.
-Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from torch import Tensor
 
 from cvbook.ops.keypoints import Keypoints, heatmap_nms
 
-__all__ = ["BASELINES", "detect_fast", "detect_harris", "detect_shi_tomasi"]
+__all__ = ["BASELINES", "detect_fast", "detect_harris", "detect_shi_tomasi", "harris_response"]
 
 
 def _u8(image: Tensor) -> np.ndarray:
@@ -47,11 +47,20 @@ def detect_fast(image: Tensor, threshold: int = 10, nms_radius: int = 1, border:
     return _from_response(heat, nms_radius, border)
 
 
+def harris_response(image: Tensor, block: int = 3, ksize: int = 3, k: float = 0.04) -> Tensor:
+    """The positive part of the Harris response ``det M - k (tr M)^2`` (``cv2.cornerHarris``) of a grey
+    image ``Tensor[1, H, W]`` or ``[H, W]`` in [0, 1] (quantised to 8 bits first); ``Tensor[H, W]`` float32.
+
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
+    """
+    r = cv2.cornerHarris(_u8(image).astype(np.float32) / 255.0, block, ksize, k)
+    return torch.from_numpy(np.maximum(r, 0).astype(np.float32))
+
+
 def detect_harris(image: Tensor, block: int = 3, ksize: int = 3, k: float = 0.04, nms_radius: int = 1,
                   border: int = 0) -> Keypoints:
     """Harris corners (``cv2.cornerHarris``): positive responses after NMS."""
-    r = cv2.cornerHarris(_u8(image).astype(np.float32) / 255.0, block, ksize, k)
-    return _from_response(np.maximum(r, 0), nms_radius, border)
+    return _from_response(harris_response(image, block, ksize, k).numpy(), nms_radius, border)
 
 
 def detect_shi_tomasi(image: Tensor, block: int = 3, nms_radius: int = 1, border: int = 0,

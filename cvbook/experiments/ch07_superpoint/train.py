@@ -5,7 +5,7 @@ detector loss through :func:`cvbook.train.fit`; ``evaluate_detector(fn, data)`` 
 (MagicPoint or an OpenCV baseline) with AP and localisation error within ``eps`` px.
 
 Reference: DeTone et al. 2018, "SuperPoint", Sec. 4 (Adam, lr 0.001, batch 32 in the paper).
-Taught in: notebooks/07_superpoint/index.md (the MagicPoint page is not written yet)
+Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
 """
 from __future__ import annotations
 
