@@ -28,3 +28,9 @@ from cvbook.metrics.calibration import ReliabilityBins, expected_calibration_err
 from cvbook.metrics.image_quality import psnr, ssim
 
 __all__ += ["ReliabilityBins", "expected_calibration_error", "psnr", "reliability_bins", "ssim"]
+from cvbook.metrics.shape_bias import ShapeBias, shape_bias  # noqa: E402
+
+__all__ += ["ShapeBias", "shape_bias"]
+from cvbook.metrics.embedding import ClassSeparation, class_separation  # noqa: E402
+
+__all__ += ["ClassSeparation", "class_separation"]

@@ -4,5 +4,7 @@
 - :mod:`~cvbook.experiments.papers.triplet`: P×K batches and triplet-mining runs on digits.
 - :mod:`~cvbook.experiments.papers.calibration`: plain / label smoothing / mixup runs and their calibration.
 - :mod:`~cvbook.experiments.papers.inpainting`: synthetic masks and the inpainting comparison table.
+- :mod:`~cvbook.experiments.papers.texture_shape`: cue-conflict images from textures and silhouettes, shape bias.
+- :mod:`~cvbook.experiments.papers.center_loss`: 2-D digit embeddings with softmax, center loss, CosFace.
 """
 __all__: list[str] = []

@@ -14,6 +14,7 @@ Taught in: notebooks/08_papers/02_triplet_mining.ipynb
 """
 from __future__ import annotations
 
+import abc
 import math
 
 import torch
@@ -195,7 +196,7 @@ class CenterLoss(nn.Module):
         generator: for the centres' initialisation (standard normal).
 
     Reference: Wen, Zhang, Li and Qiao, ECCV 2016, eq. (2).
-    Taught in: no page yet (a center-loss and margin page of chapter 8 is planned; see notebooks/08_papers/index.md)
+    Taught in: notebooks/08_papers/07_center_loss.ipynb
     """
 
     def __init__(self, num_classes: int, feat_dim: int, generator: torch.Generator | int | None = None) -> None:
@@ -216,7 +217,7 @@ class CenterLoss(nn.Module):
         return 0.5 * (features - self.centers[labels]).pow(2).sum(1).mean()
 
 
-class _MarginHead(nn.Module):
+class _MarginHead(nn.Module, metaclass=abc.ABCMeta):
     def __init__(self, in_features: int, num_classes: int, scale: float, margin: float,
                  generator: torch.Generator | int | None) -> None:
         super().__init__()
@@ -234,8 +235,9 @@ class _MarginHead(nn.Module):
             raise ValueError(f"features must have {self.in_features} columns, got {features.shape[1]}")
         return F.linear(F.normalize(features, dim=1), F.normalize(self.weight, dim=1))
 
-    def _target_logit(self, cos_target: Tensor) -> Tensor:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _target_logit(self, cos_target: Tensor) -> Tensor:
+        """The target class's logit before scaling, from its cosine (each head's margin)."""
 
     def forward(self, features: Tensor, labels: Tensor | None = None) -> Tensor:
         """Scaled logits ``(N, num_classes)``; with ``labels`` the margin is applied to the true class
@@ -259,7 +261,7 @@ class CosFaceHead(_MarginHead):
         generator: for the weights' initialisation.
 
     Reference: Wang et al., "CosFace", CVPR 2018, eq. (4).
-    Taught in: no page yet (a center-loss and margin page of chapter 8 is planned; see notebooks/08_papers/index.md)
+    Taught in: notebooks/08_papers/07_center_loss.ipynb
     """
 
     def __init__(self, in_features: int, num_classes: int, scale: float = 16.0, margin: float = 0.35,
@@ -284,7 +286,7 @@ class ArcFaceHead(_MarginHead):
         generator: for the weights' initialisation.
 
     Reference: Deng, Guo, Xue and Zafeiriou, "ArcFace", CVPR 2019, eq. (3).
-    Taught in: no page yet (a center-loss and margin page of chapter 8 is planned; see notebooks/08_papers/index.md)
+    Taught in: notebooks/08_papers/07_center_loss.ipynb
     """
 
     def __init__(self, in_features: int, num_classes: int, scale: float = 16.0, margin: float = 0.5,
