@@ -89,12 +89,15 @@ def test_hand_built_pdf_with_object_stream_type1_and_fake_truetype(tmp_path):
 
 
 def test_raster_images_and_page_size(tmp_path):
-    fig = _line_figure()
-    fig.savefig(tmp_path / "vector.pdf")
-    ax = fig.axes[0]
-    ax.imshow(np.arange(12.0).reshape(3, 4))
-    fig.savefig(tmp_path / "raster.pdf")
-    plt.close(fig)
+    # another test in the same process may have applied the paper style (savefig.bbox "tight"):
+    # save with the standard bounding box, so that the page is the figure whatever ran before
+    with plt.rc_context({"savefig.bbox": "standard"}):
+        fig = _line_figure()
+        fig.savefig(tmp_path / "vector.pdf")
+        ax = fig.axes[0]
+        ax.imshow(np.arange(12.0).reshape(3, 4))
+        fig.savefig(tmp_path / "raster.pdf")
+        plt.close(fig)
     assert pdf_raster_images(tmp_path / "vector.pdf") == 0
     assert pdf_raster_images(tmp_path / "raster.pdf") == 1
     # no bbox cropping: the page is the figure, 3.5 in x 2.625 in = 252 pt x 189 pt
