@@ -42,6 +42,16 @@ def _greedy(overlap: Tensor, order: Tensor, threshold: float) -> Tensor:
     return order[torch.as_tensor(keep, dtype=torch.long, device=order.device)]
 
 
+def _greedy_by(pairwise, boxes: Tensor, scores: Tensor, iou_threshold: float) -> Tensor:
+    """Greedy suppression by ``pairwise(boxes, boxes)`` (IoU for NMS, DIoU for DIoU-NMS), after the checks."""
+    _check(boxes, scores)
+    iou_threshold = check_probability(iou_threshold, "iou_threshold")
+    if boxes.shape[0] == 0:
+        return torch.zeros(0, dtype=torch.long, device=boxes.device)
+    order = torch.argsort(scores, descending=True, stable=True)
+    return _greedy(pairwise(boxes, boxes), order, iou_threshold)
+
+
 def nms(boxes: Tensor, scores: Tensor, iou_threshold: float) -> Tensor:
     """Greedy NMS: indices of the kept boxes, by decreasing score.
 
@@ -60,12 +70,7 @@ def nms(boxes: Tensor, scores: Tensor, iou_threshold: float) -> Tensor:
     Reference: torchvision.ops.nms.
     Taught in: notebooks/05_detection/02_nms.ipynb
     """
-    _check(boxes, scores)
-    iou_threshold = check_probability(iou_threshold, "iou_threshold")
-    if boxes.shape[0] == 0:
-        return torch.zeros(0, dtype=torch.long, device=boxes.device)
-    order = torch.argsort(scores, descending=True, stable=True)
-    return _greedy(box_iou(boxes, boxes), order, iou_threshold)
+    return _greedy_by(box_iou, boxes, scores, iou_threshold)
 
 
 def batched_nms(boxes: Tensor, scores: Tensor, idxs: Tensor, iou_threshold: float) -> Tensor:
@@ -112,12 +117,7 @@ def diou_nms(boxes: Tensor, scores: Tensor, iou_threshold: float) -> Tensor:
     ``>`` as in torchvision's NMS, so a threshold means the same in both).
     Taught in: notebooks/05_detection/02_nms.ipynb
     """
-    _check(boxes, scores)
-    iou_threshold = check_probability(iou_threshold, "iou_threshold")
-    if boxes.shape[0] == 0:
-        return torch.zeros(0, dtype=torch.long, device=boxes.device)
-    order = torch.argsort(scores, descending=True, stable=True)
-    return _greedy(distance_box_iou(boxes, boxes), order, iou_threshold)
+    return _greedy_by(distance_box_iou, boxes, scores, iou_threshold)
 
 
 def soft_nms(boxes: Tensor, scores: Tensor, iou_threshold: float = 0.3, sigma: float = 0.5,
