@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
-__all__ = ["TOLERANCES", "tolerance", "assert_close", "gradcheck64"]
+__all__ = ["TOLERANCES", "tolerance", "assert_close", "assert_module_matches", "gradcheck64"]
 
 #: dtype -> (rtol, atol)
 TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
@@ -62,3 +62,27 @@ def gradcheck64(fn: Callable[..., Tensor], inputs: Sequence[Tensor], **kwargs) -
         else:
             prepared.append(x)
     return torch.autograd.gradcheck(fn, tuple(prepared), **kwargs)
+
+
+def assert_module_matches(ours: nn.Module, ref: nn.Module, x: Tensor, *, scale: float = 1.0) -> None:
+    """Check that a from-scratch layer equals its reference (a ``torch.nn`` layer) on input ``x``.
+
+    Compares the outputs, the gradients with respect to ``x`` and to every parameter after
+    backpropagating ``sum(y ** 3)`` (a non-uniform upstream gradient, so a wrong backward cannot
+    hide behind a constant one), and the state-dict keys (so ours loads torch's checkpoints).
+    Tolerances from :data:`TOLERANCES` for ``x``'s dtype, times ``scale``.
+
+    Raises:
+        AssertionError: any of them differ.
+    """
+    xa, xb = x.detach().clone().requires_grad_(True), x.detach().clone().requires_grad_(True)
+    ya, yb = ours(xa), ref(xb)
+    assert_close(ya, yb, scale=scale, msg="outputs differ")
+    ya.pow(3).sum().backward()
+    yb.pow(3).sum().backward()
+    assert_close(xa.grad, xb.grad, scale=scale, msg="input gradients differ")
+    ref_params = dict(ref.named_parameters())
+    for name, p in ours.named_parameters():
+        assert name in ref_params, f"parameter {name!r} has no counterpart in the reference"
+        assert_close(p.grad, ref_params[name].grad, scale=scale, msg=f"gradients of {name!r} differ")
+    assert list(ours.state_dict()) == list(ref.state_dict()), "state-dict keys differ"

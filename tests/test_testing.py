@@ -43,3 +43,24 @@ def test_gradcheck64_passes_and_fails():
 
     with pytest.raises(Exception):
         gradcheck64(Wrong.apply, [torch.randn(3, generator=torch.Generator().manual_seed(1))])
+
+
+def test_assert_module_matches_passes_for_a_copy_and_fails_for_a_wrong_layer():
+    import copy
+
+    from torch import nn
+
+    from cvbook.testing import assert_module_matches
+
+    g = torch.Generator().manual_seed(0)
+    ref = nn.Linear(4, 3).double()
+    x = torch.randn(5, 4, dtype=torch.float64, generator=g)
+    assert_module_matches(copy.deepcopy(ref), ref, x)
+    wrong = copy.deepcopy(ref)
+    with torch.no_grad():
+        wrong.bias.add_(1e-3)  # a small offset: outputs differ far beyond float64's tolerance
+    with pytest.raises(AssertionError, match="outputs differ"):
+        assert_module_matches(wrong, ref, x)
+    renamed = nn.Sequential(copy.deepcopy(ref))  # same function, other parameter names
+    with pytest.raises(AssertionError, match="no counterpart"):
+        assert_module_matches(renamed, ref, x)

@@ -2,12 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-
-def _tol(dtype):
-    # float32 sums of ~100 terms differ from torch's fused kernels in the last bits
-    return dict(atol=1e-4, rtol=1e-4) if dtype == torch.float32 else {}
-
 from cvbook.nn.norm import GroupNorm, InstanceNorm2d, LayerNorm, group_norm
+from cvbook.testing import assert_module_matches
 
 
 @pytest.mark.parametrize("groups", [1, 2, 6])
@@ -17,15 +13,9 @@ def test_matches_torch(dtype, groups):
         for m in (ours, ref):
             m.weight.copy_(torch.arange(1, 7, dtype=dtype) / 3)
             m.bias.copy_(torch.arange(6, dtype=dtype) / 5)
-    x = torch.randn(3, 6, 4, 5, dtype=dtype)
-    xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
-    ya, yb = ours(xa), ref(xb)
-    torch.testing.assert_close(ya, yb, **_tol(dtype))
-    ya.pow(3).sum().backward()
-    yb.pow(3).sum().backward()
-    torch.testing.assert_close(xa.grad, xb.grad, **_tol(dtype))
-    torch.testing.assert_close(ours.weight.grad, ref.weight.grad, **_tol(dtype))
-    assert list(ours.state_dict()) == list(ref.state_dict())
+    x = torch.randn(3, 6, 4, 5, dtype=dtype, generator=torch.Generator().manual_seed(0))
+    # float32 sums of ~100 terms differ from torch's fused kernels in the last bits: the table's tolerance x 10
+    assert_module_matches(ours, ref, x, scale=10.0)
 
 
 def test_gn_one_group_is_layer_norm_and_c_groups_is_instance_norm():

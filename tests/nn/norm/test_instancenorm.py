@@ -2,12 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-
-def _tol(dtype):
-    # float32 sums of ~100 terms differ from torch's fused kernels in the last bits
-    return dict(atol=1e-4, rtol=1e-4) if dtype == torch.float32 else {}
-
 from cvbook.nn.norm import InstanceNorm2d, instance_norm
+from cvbook.testing import assert_module_matches
 
 
 @pytest.mark.parametrize("affine", [False, True])
@@ -18,14 +14,9 @@ def test_matches_torch(dtype, affine):
             for m in (ours, ref):
                 m.weight.copy_(torch.tensor([0.5, 1.0, 2.0], dtype=dtype))
                 m.bias.copy_(torch.tensor([0.1, -0.2, 0.3], dtype=dtype))
-    x = torch.randn(2, 3, 4, 5, dtype=dtype)
-    xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
-    ya, yb = ours(xa), ref(xb)
-    torch.testing.assert_close(ya, yb, **_tol(dtype))
-    ya.pow(3).sum().backward()
-    yb.pow(3).sum().backward()
-    torch.testing.assert_close(xa.grad, xb.grad, **_tol(dtype))
-    assert list(ours.state_dict()) == list(ref.state_dict())
+    x = torch.randn(2, 3, 4, 5, dtype=dtype, generator=torch.Generator().manual_seed(0))
+    # float32 sums of ~100 terms differ from torch's fused kernels in the last bits: the table's tolerance x 10
+    assert_module_matches(ours, ref, x, scale=10.0)
 
 
 def test_bad_inputs():

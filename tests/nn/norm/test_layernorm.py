@@ -2,12 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-
-def _tol(dtype):
-    # float32 sums of ~100 terms differ from torch's fused kernels in the last bits
-    return dict(atol=1e-4, rtol=1e-4) if dtype == torch.float32 else {}
-
 from cvbook.nn.norm import LayerNorm, layer_norm
+from cvbook.testing import assert_module_matches
 
 
 @pytest.mark.parametrize("shape", [(5,), (3, 4, 5)])
@@ -17,15 +13,9 @@ def test_matches_torch(dtype, shape):
         for m in (ours, ref):
             m.weight.copy_(torch.linspace(0.5, 1.5, m.weight.numel(), dtype=dtype).reshape(shape))
             m.bias.fill_(0.3)
-    x = torch.randn(2, 3, 4, 5, dtype=dtype)
-    xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
-    ya, yb = ours(xa), ref(xb)
-    torch.testing.assert_close(ya, yb, **_tol(dtype))
-    ya.pow(3).sum().backward()
-    yb.pow(3).sum().backward()
-    torch.testing.assert_close(xa.grad, xb.grad, **_tol(dtype))
-    torch.testing.assert_close(ours.weight.grad, ref.weight.grad, **_tol(dtype))
-    assert list(ours.state_dict()) == list(ref.state_dict())
+    x = torch.randn(2, 3, 4, 5, dtype=dtype, generator=torch.Generator().manual_seed(0))
+    # float32 sums of ~100 terms differ from torch's fused kernels in the last bits: the table's tolerance x 10
+    assert_module_matches(ours, ref, x, scale=10.0)
 
 
 def test_hand_value():
