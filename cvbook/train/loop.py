@@ -27,6 +27,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -36,12 +37,24 @@ from cvbook.runtime import get_device
 from cvbook.train.history import History
 from cvbook._checks import check_int
 
-__all__ = ["METRICS", "evaluate", "fit"]
+__all__ = ["METRICS", "Evaluation", "evaluate", "fit"]
 
 #: Metrics the loop can track besides the loss.
 METRICS = ("accuracy",)
 _SHORT = {"train_loss": "loss", "train_accuracy": "acc", "val_loss": "val_loss", "val_accuracy": "val_acc"}
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate` measures on a loader.
+
+    ``loss`` is the mean loss per sample; ``accuracy`` the fraction of targets whose argmax
+    prediction is right (``None`` when accuracy was not tracked, ``metrics=()``).
+    """
+
+    loss: float
+    accuracy: float | None = None
 
 
 def _check_metrics(metrics: Sequence[str]) -> bool:
@@ -159,8 +172,8 @@ def evaluate(
     device: str | torch.device | None = None,
     amp: bool | str | torch.dtype | None = None,
     metrics: Sequence[str] = ("accuracy",),
-) -> dict[str, float]:
-    """Mean loss per sample and accuracy of ``model`` on ``loader``, without gradients.
+) -> Evaluation:
+    """Mean loss per sample and accuracy of ``model`` on ``loader``, without gradients, as an :class:`Evaluation`.
 
     ``loader`` yields ``(inputs, targets)``; for accuracy the model returns class scores ``(B, K)``
     (or ``(B, K, H, W)`` per pixel) and targets are class indices ``(B,)`` (or ``(B, H, W)``).
@@ -180,7 +193,8 @@ def evaluate(
     model.eval()
     try:
         with torch.no_grad():
-            return _run(model, loader, loss_fn or nn.functional.cross_entropy, device, amp_dtype, track, "loader")
+            res = _run(model, loader, loss_fn or nn.functional.cross_entropy, device, amp_dtype, track, "loader")
+        return Evaluation(loss=res["loss"], accuracy=res.get("accuracy"))
     finally:
         model.train(was_training)
 
@@ -270,9 +284,9 @@ def fit(
                 record["train_accuracy"] = train["accuracy"]
             if val_loader is not None:
                 val = evaluate(model, val_loader, loss_fn, device, amp_dtype or False, metrics)
-                record["val_loss"] = val["loss"]
+                record["val_loss"] = val.loss
                 if track:
-                    record["val_accuracy"] = val["accuracy"]
+                    record["val_accuracy"] = val.accuracy
             if scheduler is not None and not step_per_batch:
                 _step_scheduler(scheduler, record.get("val_loss", record["train_loss"]))
             record["lr"] = float(lr)

@@ -102,9 +102,9 @@ def train_and_evaluate(
                   scheduler=sched, step_per_batch=True, device=device, progress=False, amp=False)
     res = evaluate(model, test_loader, device=device)
     return TrainResult(
-        test_accuracy=100.0 * res["accuracy"],
-        test_error=100.0 * (1.0 - res["accuracy"]),
-        test_loss=res["loss"],
+        test_accuracy=100.0 * res.accuracy,
+        test_error=100.0 * (1.0 - res.accuracy),
+        test_loss=res.loss,
         train_loss=history.records[-1]["train_loss"],
         steps=steps,
         history=history,
