@@ -13,7 +13,7 @@ Explicit geometry (for hand-made scenes): :func:`line`, :func:`polygon`, :func:`
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint: Self-Supervised Interest Point
 Detection and Description" (Synthetic Shapes).
-Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
 """
 from cvbook.data.shapes.classes import SHAPE_CLASSES
 from cvbook.data.shapes.classification import make_shapes_classification, render_classification_batch
@@ -64,3 +64,6 @@ __all__ += ["SegmentationSet", "instance_map", "make_segmentation_set", "semanti
 
 from cvbook.data.shapes.keypoints import KeypointSet, make_keypoint_set  # noqa: E402
 __all__ += ["KeypointSet", "make_keypoint_set"]  # chapter 7
+
+from cvbook.data.shapes.crowds import make_crowd_batch  # noqa: E402
+__all__ += ["make_crowd_batch"]  # chapter 5 (crowds and occlusion)

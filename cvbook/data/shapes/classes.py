@@ -4,7 +4,7 @@ The eight primitives of SuperPoint's Synthetic Shapes.
 
 Reference: DeTone, Malisiewicz, Rabinovich, "SuperPoint: Self-Supervised Interest Point Detection
 and Description", CVPR Workshops 2018, Sec. 4 (Synthetic Shapes).
-Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ Colours are floats in [0, 1]: a scalar (grey, broadcast to every channel) or 3 v
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 4 (Synthetic Shapes).
 Departures: SuperPoint's stars are line segments radiating from a centre and its checkerboards are
 perspective-warped; here stars are filled star polygons and boards are affine (parallelograms).
-Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
 """
 from __future__ import annotations
 

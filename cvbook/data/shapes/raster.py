@@ -12,7 +12,7 @@ All tests broadcast: ``xs`` has shape ``(1, 1, Ws)`` and ``ys`` ``(1, Hs, 1)`` (
 
 Reference: DeTone et al. 2018 (SuperPoint, Synthetic Shapes) render with OpenCV; this is a
 torch-only re-implementation (even-odd polygon rule, analytic ellipses and parallelogram grids).
-Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 4 (Synthetic Shapes): random
 primitives on a blurred-noise background, with image noise and blur.
-Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
 """
 from __future__ import annotations
 
@@ -26,20 +26,27 @@ def _contrast(base: Tensor, u: Tensor) -> Tensor:
     return (base + 0.3 + 0.4 * u).remainder(1.0)
 
 
-def random_shape(kind: str, height: int, width: int, g: torch.Generator, base: Tensor) -> Shape:
+def random_shape(kind: str, height: int, width: int, g: torch.Generator, base: Tensor, *,
+                 radius: tuple[float, float] = (0.12, 0.30), margin: float = 0.1) -> Shape:
     """One primitive of ``kind`` with random pose, size and colours contrasting with ``base``.
 
-    Sizes scale with ``s = min(height, width)``: radius 12-30 % of ``s``; the centre lies anywhere
-    in the middle 80 % of the image. ``base``: ``Tensor[C]`` (the local background colour).
+    Sizes scale with ``s = min(height, width)``: the radius is uniform in ``radius`` (fractions of
+    ``s``; default 12-30 %); the centre lies anywhere in the image less a ``margin`` (a fraction of
+    each side; default the middle 80 %). ``base``: ``Tensor[C]`` (the local background colour).
+    The one primitive sampler of the package: scenes and the classification set both draw here.
     """
     (kind,) = check_kinds([kind])
+    lo, hi = radius
+    if not 0 < lo <= hi or not 0 <= margin < 0.5:
+        raise ValueError(f"radius must be 0 < lo <= hi and margin in [0, 0.5), got {radius!r}, {margin!r}")
     s = min(height, width)
     u = torch.rand(16, generator=g).tolist()
     c_u = torch.rand(3, base.numel(), generator=g)
     fg = _contrast(base, c_u[0])
     fg2 = _contrast(fg, c_u[1])  # second colour (boards, cube) contrasts with the first
-    cx, cy = width * (0.1 + 0.8 * u[0]), height * (0.1 + 0.8 * u[1])
-    r = s * (0.12 + 0.18 * u[2])
+    span = 1.0 - 2.0 * margin
+    cx, cy = width * (margin + span * u[0]), height * (margin + span * u[1])
+    r = s * (lo + (hi - lo) * u[2])
     theta = 2 * math.pi * u[3]
     if kind == "line":
         d = (math.cos(theta) * r, math.sin(theta) * r)
@@ -125,7 +132,7 @@ def render_scene(
     (x2, y2 exclusive), masks ``[N, H, W]``, keypoints ``[K, 2]`` (x, y), keypoint_instance ``[K]``.
 
     Reference: DeTone et al. 2018, "SuperPoint", Synthetic Shapes.
-    Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+    Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
     """
     height, width = check_size(size)
     lo, hi = check_n_objects(n_objects)

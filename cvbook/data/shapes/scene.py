@@ -20,7 +20,7 @@ Conventions (all outputs of :class:`Scene`):
   a visible pixel of its instance lies within 2 pixels (Chebyshev distance) of its pixel.
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 4 (Synthetic Shapes).
-Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def render_shapes(
 
     Reference: DeTone et al. 2018, "SuperPoint", Synthetic Shapes (render primitives, keep the
     keypoints that stay visible).
-    Taught in: notebooks/04_architectures/01_model_zoo.ipynb (the 32x32 stand-in of small_benchmark)
+    Taught in: notebooks/05_detection/08_trained_detector.ipynb (the scenes)
     """
     height, width = check_size(size)
     channels = check_channels(channels)
