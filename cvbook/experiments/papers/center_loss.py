@@ -20,7 +20,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from cvbook._checks import as_generator
-from cvbook.experiments.papers.triplet import DigitsSplit8
+from cvbook.data import DataSplit
+from cvbook.experiments.papers.triplet import digit_vectors
 from cvbook.metrics import ClassSeparation, class_separation
 from cvbook.nn.losses import CenterLoss, CosFaceHead
 
@@ -49,11 +50,12 @@ class EmbeddingRun:
     labels: Tensor
 
 
-def train_embedding(data: DigitsSplit8, head: str, seed: int, epochs: int = 10, lam: float = 0.5,
+def train_embedding(data: DataSplit, head: str, seed: int, epochs: int = 10, lam: float = 0.5,
                     center_lr: float = 0.05, batch_size: int = 64, lr: float = 1e-2) -> EmbeddingRun:
     """Train the trunk and one head (``"softmax"``, ``"center"`` or ``"cosface"``) with Adam; test on ``data``."""
     if head not in HEADS:
         raise ValueError(f"head must be one of {HEADS}, got {head!r}")
+    x_train, y_train, x_test, y_test = digit_vectors(data)
     g = as_generator(seed)
     trunk = lenets_pp_digits(2, seed)
     if head == "cosface":
@@ -67,7 +69,7 @@ def train_embedding(data: DigitsSplit8, head: str, seed: int, epochs: int = 10, 
     if head == "center":
         groups.append({"params": list(center.parameters()), "lr": center_lr})
     opt = torch.optim.Adam(groups, lr=lr)
-    x, y = data.x_train.view(-1, 1, 8, 8), data.y_train
+    x, y = x_train.view(-1, 1, 8, 8), y_train
     for _ in range(epochs):
         perm = torch.randperm(len(y), generator=g)
         for i in range(0, len(y), batch_size):
@@ -81,6 +83,6 @@ def train_embedding(data: DigitsSplit8, head: str, seed: int, epochs: int = 10, 
             loss.backward()
             opt.step()
     with torch.no_grad():
-        f = trunk(data.x_test.view(-1, 1, 8, 8))
-        acc = float((classifier(f).argmax(1) == data.y_test).double().mean())
-    return EmbeddingRun(acc, class_separation(f, data.y_test), f, data.y_test)
+        f = trunk(x_test.view(-1, 1, 8, 8))
+        acc = float((classifier(f).argmax(1) == y_test).double().mean())
+    return EmbeddingRun(acc, class_separation(f, y_test), f, y_test)

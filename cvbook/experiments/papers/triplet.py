@@ -14,33 +14,16 @@ from torch import Tensor, nn
 
 from cvbook._checks import as_generator
 from cvbook.nn.losses import batch_all_triplet_loss, batch_hard_triplet_loss, pairwise_distances, triplet_hinges
-from cvbook.runtime import record_data
+from cvbook.data import DataSplit
 
-__all__ = ["DigitsSplit8", "load_digits8", "pk_batch", "random_triplet_loss", "recall_at_1", "TripletRun",
-           "train_triplet"]
-
-
-@dataclass(frozen=True)
-class DigitsSplit8:
-    """scikit-learn digits as 64-dimensional vectors in [0, 1]: ``x_train (N, 64)``, ``y_train`` ..."""
-
-    x_train: Tensor
-    y_train: Tensor
-    x_test: Tensor
-    y_test: Tensor
+__all__ = ["digit_vectors", "pk_batch", "random_triplet_loss", "recall_at_1", "TripletRun", "train_triplet"]
 
 
-def load_digits8(n_test: int = 497, seed: int = 0) -> DigitsSplit8:
-    """The 1797 8×8 digits of ``sklearn.datasets.load_digits``, flattened, divided by 16, split at random."""
-    from sklearn.datasets import load_digits
-
-    d = load_digits()
-    record_data("scikit-learn digits (8x8, 1797 images)")
-    x = torch.tensor(d.data, dtype=torch.float32) / 16
-    y = torch.tensor(d.target, dtype=torch.long)
-    perm = torch.randperm(len(y), generator=as_generator(seed))
-    te, tr = perm[:n_test], perm[n_test:]
-    return DigitsSplit8(x[tr], y[tr], x[te], y[te])
+def digit_vectors(data: DataSplit) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """``x_train (N, D)``, ``y_train (N,)``, ``x_test (M, D)``, ``y_test (M,)`` of a split of images
+    ``(N, C, H, W)``, each image flattened (the 8x8 digits become 64-vectors)."""
+    (x_train, y_train), (x_test, y_test) = data.train.tensors, data.test.tensors
+    return x_train.flatten(1), y_train, x_test.flatten(1), y_test
 
 
 def pk_batch(labels: Tensor, p: int, k: int, generator: torch.Generator) -> Tensor:
@@ -83,12 +66,14 @@ class TripletRun:
     active: tuple[float, ...]
 
 
-def train_triplet(data: DigitsSplit8, mining: str, seed: int, steps: int = 300, p: int = 5, k: int = 4,
+def train_triplet(data: DataSplit, mining: str, seed: int, steps: int = 300, p: int = 5, k: int = 4,
                   margin: float = 0.2, dim: int = 16, lr: float = 3e-3) -> TripletRun:
     """Train a 64-64-``dim`` MLP embedding (unit-normalised) with one mining strategy.
 
     ``mining``: ``"batch_hard"``, ``"batch_all"`` (mean over all valid triplets) or ``"random"``.
+    ``data``: 8x8 digits, e.g. ``digits_benchmark(1300, 497, channels=1)``.
     """
+    x_train, y_train, x_test, y_test = digit_vectors(data)
     g = as_generator(seed)
     with torch.random.fork_rng():            # torch's default initialisers, seeded, global state untouched
         torch.manual_seed(seed)
@@ -96,9 +81,9 @@ def train_triplet(data: DigitsSplit8, mining: str, seed: int, steps: int = 300, 
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     active = []
     for _ in range(steps):
-        idx = pk_batch(data.y_train, p, k, g)
-        emb = F.normalize(net(data.x_train[idx]), dim=1)
-        y = data.y_train[idx]
+        idx = pk_batch(y_train, p, k, g)
+        emb = F.normalize(net(x_train[idx]), dim=1)
+        y = y_train[idx]
         if mining == "batch_hard":
             loss = batch_hard_triplet_loss(emb, y, margin)
         elif mining == "batch_all":
@@ -114,5 +99,5 @@ def train_triplet(data: DigitsSplit8, mining: str, seed: int, steps: int = 300, 
         loss.backward()
         opt.step()
     with torch.no_grad():
-        rec = recall_at_1(F.normalize(net(data.x_test), dim=1), data.y_test)
+        rec = recall_at_1(F.normalize(net(x_test), dim=1), y_test)
     return TripletRun(rec, tuple(active))
