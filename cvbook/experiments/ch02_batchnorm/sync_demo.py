@@ -16,6 +16,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
+from cvbook._checks import as_generator
 from cvbook.nn.norm.batchnorm import BatchNorm2d
 from cvbook.nn.norm.sync import SyncBatchNorm2d
 
@@ -44,7 +45,7 @@ class SyncComparison:
 def make_global_batch(n: int, channels: int, size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """A global batch ``x`` ``(n, C, size, size)`` (per-channel offsets, so statistics differ by shard)
     and an upstream gradient ``r`` of the same shape, from ``seed``."""
-    g = torch.Generator().manual_seed(seed)
+    g = as_generator(seed)
     offset = torch.linspace(-1.0, 1.0, n).reshape(n, 1, 1, 1)  # shards differ in mean on purpose
     x = torch.randn(n, channels, size, size, generator=g, dtype=torch.float64) + 2.0 * offset
     r = torch.randn(n, channels, size, size, generator=g, dtype=torch.float64)
