@@ -6,9 +6,11 @@ pipeline (:mod:`cvbook.book.execute`) can stamp the notebook with the data a run
 """
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
+import sys
 from dataclasses import dataclass, field
 
 import torch
@@ -50,12 +52,16 @@ def env_info() -> dict[str, str]:
         "cvbook": cvbook.__version__,
         "cpu threads": str(torch.get_num_threads()),
     }
-    try:
-        import torchvision
-
-        info["torchvision"] = torchvision.__version__
-    except ImportError:  # pragma: no cover - torchvision is a dependency
-        info["torchvision"] = "not installed"
+    # Read torchvision's version without importing it when the page has not: the import (which pulls
+    # in torch._dynamo) costs seconds per notebook, and many pages never need torchvision.
+    tv = sys.modules.get("torchvision")
+    if tv is not None:
+        info["torchvision"] = tv.__version__
+    else:
+        try:
+            info["torchvision"] = importlib.metadata.version("torchvision")
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - torchvision is a dependency
+            info["torchvision"] = "not installed"
     if torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
     return info
