@@ -24,7 +24,8 @@ from torch import Tensor
 
 from cvbook._checks import as_generator, check_int, check_positive, check_shape
 
-__all__ = ["homography_from_points", "warp_points", "warp_image", "random_homography", "homographic_adaptation"]
+__all__ = ["homography_from_points", "warp_points", "warp_image", "random_homography", "homographic_adaptation",
+           "cumulative_homographic_adaptation"]
 
 
 def homography_from_points(src: Tensor, dst: Tensor) -> Tensor:
@@ -102,13 +103,8 @@ def warp_image(image: Tensor, homography: Tensor, size: tuple[int, int] | None =
     s = check_shape(x, "B C H W", "image")
     check_shape(homography, "3 3", "homography")
     ho, wo = size if size is not None else (s["H"], s["W"])
-    ys, xs = torch.meshgrid(torch.arange(ho, dtype=torch.float64), torch.arange(wo, dtype=torch.float64), indexing="ij")
-    grid = torch.stack([xs.flatten(), ys.flatten()], dim=1)
-    src = warp_points(grid, torch.linalg.inv(homography.double())).double()  # output pixel -> input pixel
-    # grid_sample with align_corners=True puts -1 and 1 on the centres of the first and last pixel
-    gx = 2 * src[:, 0] / max(s["W"] - 1, 1) - 1
-    gy = 2 * src[:, 1] / max(s["H"] - 1, 1) - 1
-    g = torch.stack([gx, gy], dim=1).view(1, ho, wo, 2).to(x.dtype).expand(s["B"], -1, -1, -1)
+    grid = _sampling_grid(torch.linalg.inv(homography.double())[None], (ho, wo), (s["H"], s["W"]))
+    g = grid.to(x.dtype).expand(s["B"], -1, -1, -1)
     out = F.grid_sample(x, g, mode="bilinear", padding_mode="zeros", align_corners=True)
     return out[0] if squeeze else out
 
@@ -230,4 +226,66 @@ def homographic_adaptation(image: Tensor, heatmap_fn: Callable[[Tensor], Tensor]
         back = torch.linalg.inv(h)
         total += warp_image(heat[None], back)[0]
         seen += warp_image(ones, back)[0]
+    return torch.where(seen > 1e-6, total / seen.clamp_min(1e-6), torch.zeros_like(total))
+
+
+def _sampling_grid(inverse: Tensor, out_size: tuple[int, int], in_size: tuple[int, int]) -> Tensor:
+    """``grid_sample`` grids ``(B, Ho, Wo, 2)`` float64: output pixel ``q`` of map ``b`` samples input
+    pixel ``inverse[b] q`` (``inverse``: ``(B, 3, 3)`` float64, output -> input pixels)."""
+    ho, wo = out_size
+    h, w = in_size
+    ys, xs = torch.meshgrid(torch.arange(ho, dtype=torch.float64), torch.arange(wo, dtype=torch.float64), indexing="ij")
+    p = torch.stack([xs.flatten(), ys.flatten(), torch.ones(ho * wo, dtype=torch.float64)], dim=1)  # (HoWo, 3)
+    q = torch.einsum("bij,nj->bni", inverse, p)
+    src = q[..., :2] / q[..., 2:]
+    # grid_sample with align_corners=True puts -1 and 1 on the centres of the first and last pixel
+    gx = 2 * src[..., 0] / max(w - 1, 1) - 1
+    gy = 2 * src[..., 1] / max(h - 1, 1) - 1
+    return torch.stack([gx, gy], dim=-1).view(-1, ho, wo, 2)
+
+
+def _warp_batch(x: Tensor, homographies: Tensor) -> Tensor:
+    """``x`` ``(B, C, H, W)`` with ``x[i]`` warped by ``homographies[i]`` (as :func:`warp_image`), one ``grid_sample``."""
+    h, w = x.shape[-2:]
+    grid = _sampling_grid(torch.linalg.inv(homographies.double()), (h, w), (h, w)).to(x.dtype)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+
+
+def cumulative_homographic_adaptation(image: Tensor, heatmap_fn: Callable[[Tensor], Tensor],
+                                      homographies: Sequence[Tensor]) -> Tensor:
+    """Homographic adaptation over the first ``n`` warps, for every ``n`` at once, from one batched pass.
+
+    Row ``n - 1`` of the result equals ``homographic_adaptation(image, f, homographies[:n])`` where
+    ``f`` is the per-image detector; here the detector sees all warped copies as one batch, so a
+    network runs once instead of once per warp and per ``n``.
+
+    Args:
+        image: ``(C, H, W)`` float.
+        heatmap_fn: ``(N, C, H, W) -> Tensor[N, H, W]``, the base detector's score maps of a batch.
+        homographies: ``N`` tensors ``[3, 3]`` from image pixels to warped pixels (the first usually
+            the identity).
+
+    Returns:
+        ``Tensor[N, H, W]`` float64: the aggregated heat map after 1, 2, ..., N warps.
+
+    Raises:
+        ValueError: a bad image shape, no homographies, or a heat map batch of the wrong shape.
+
+    Reference: DeTone et al. 2018, "SuperPoint", Sec. 5, Eq. 10 (normalised as :func:`homographic_adaptation`).
+    Taught in: notebooks/07_superpoint/05_homographic_adaptation.ipynb
+    """
+    s = check_shape(image, "C H W", "image")
+    if len(homographies) == 0:
+        raise ValueError("homographies must not be empty (pass torch.eye(3) for the image itself)")
+    for h in homographies:
+        check_shape(h, "3 3", "homography")
+    hs = torch.stack([h.double() for h in homographies])
+    n = len(hs)
+    warped = _warp_batch(image.double()[None].expand(n, -1, -1, -1).contiguous(), hs).to(image.dtype)
+    heat = heatmap_fn(warped)
+    if tuple(heat.shape) != (n, s["H"], s["W"]):
+        raise ValueError(f"heatmap_fn must return ({n}, {s['H']}, {s['W']}) for {n} warps, got {tuple(heat.shape)}")
+    back = torch.linalg.inv(hs)
+    total = _warp_batch(heat.double()[:, None], back)[:, 0].cumsum(0)
+    seen = _warp_batch(torch.ones(n, 1, s["H"], s["W"], dtype=torch.float64), back)[:, 0].cumsum(0)
     return torch.where(seen > 1e-6, total / seen.clamp_min(1e-6), torch.zeros_like(total))

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from cvbook.ops import homographic_adaptation, homography_from_points, random_homography, warp_image, warp_points
+from cvbook.ops import (cumulative_homographic_adaptation, homographic_adaptation, homography_from_points,
+                        random_homography, warp_image, warp_points)
 from cvbook.testing import assert_close
 
 
@@ -106,3 +107,24 @@ def test_homographic_adaptation_bad_input():
         homographic_adaptation(torch.zeros(1, 8, 8), lambda x: x[0], [])
     with pytest.raises(ValueError, match="image"):
         homographic_adaptation(torch.zeros(8, 8), lambda x: x, [torch.eye(3)])
+
+
+def test_cumulative_adaptation_equals_the_per_warp_loop_on_every_prefix(generator):
+    # oracle: the one-warp-at-a-time homographic_adaptation on homographies[:n], for every n
+    image = torch.rand(1, 24, 32, dtype=torch.float64, generator=generator)
+    hs = [torch.eye(3, dtype=torch.float64)] + [random_homography((24, 32), generator) for _ in range(3)]
+
+    def detector(x):  # a non-linear, not covariant map, so the warps matter
+        return (x[..., 0, :, :] ** 2 + x[..., 0, :, :].roll(1, dims=-1)).double()
+
+    out = cumulative_homographic_adaptation(image, detector, hs)
+    assert out.shape == (4, 24, 32)
+    for n in range(1, 5):
+        assert_close(out[n - 1], homographic_adaptation(image, detector, hs[:n]))
+
+
+def test_cumulative_adaptation_bad_input():
+    with pytest.raises(ValueError, match="homographies"):
+        cumulative_homographic_adaptation(torch.zeros(1, 8, 8), lambda x: x[:, 0], [])
+    with pytest.raises(ValueError, match="heatmap_fn"):
+        cumulative_homographic_adaptation(torch.zeros(1, 8, 8), lambda x: x[0, 0], [torch.eye(3)] * 2)

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import torch
 
-from cvbook._checks import check_positive
+from cvbook._checks import as_generator, check_positive
 from cvbook.data.shapes.keypoints import KeypointSet, make_keypoint_set
+from cvbook.experiments.ch07_superpoint.cache import cached
 from cvbook.experiments.ch07_superpoint.train import MagicPointRun, train_magicpoint
 from cvbook.runtime import by_mode
 
 __all__ = ["MagicPointRecipe", "FAST_RECIPE", "FULL_RECIPE", "magicpoint_recipe", "training_scenes",
-           "with_noise", "train_recipe"]
+           "with_noise", "train_recipe", "validation_scenes", "magicpoint_run"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def training_scenes(recipe: MagicPointRecipe, seed: int = 100) -> KeypointSet:
     if not 0 <= recipe.noisy_fraction <= 1:
         raise ValueError(f"noisy_fraction must lie in [0, 1], got {recipe.noisy_fraction}")
     n_noisy = int(round(recipe.n_train * recipe.noisy_fraction))
-    g = torch.Generator().manual_seed(seed)
+    g = as_generator(seed)
     noisy = make_keypoint_set(n_noisy, recipe.size, g, noise=recipe.noise, supersample=recipe.supersample)
     clean = make_keypoint_set(recipe.n_train - n_noisy, recipe.size, g, supersample=recipe.supersample)
     return KeypointSet(torch.cat([noisy.images, clean.images]), torch.cat([noisy.labels, clean.labels]),
@@ -102,7 +103,7 @@ def with_noise(data: KeypointSet, std: float, seed: int = 0) -> KeypointSet:
         ValueError: a negative ``std``.
     """
     std = check_positive(std, "std", strict=False)
-    g = torch.Generator().manual_seed(seed)
+    g = as_generator(seed)
     noisy = (data.images + std * torch.randn(data.images.shape, generator=g)).clamp(0.0, 1.0)
     return KeypointSet(noisy, data.labels, data.keypoints)
 
@@ -123,3 +124,32 @@ def train_recipe(seed: int, recipe: MagicPointRecipe, train: KeypointSet,
     return train_magicpoint(seed, train, val, epochs=epochs, batch_size=recipe.batch_size, lr=recipe.lr,
                             widths=recipe.widths, head_channels=recipe.head_channels,
                             scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs))
+
+
+def validation_scenes(recipe: MagicPointRecipe, seed: int = 300) -> KeypointSet:
+    """The 64 noise-free validation scenes of a recipe (seed 300; the training scenes use 100, the tests 1)."""
+    return make_keypoint_set(64, recipe.size, seed=seed, supersample=recipe.supersample)
+
+
+def magicpoint_run(seed: int, recipe: MagicPointRecipe | None = None) -> MagicPointRun:
+    """The chapter's MagicPoint of one seed: :func:`train_recipe` on :func:`training_scenes` (seed 100)
+    with :func:`validation_scenes`, trained once and then loaded from the disk cache
+    (:func:`cvbook.experiments.ch07_superpoint.cache.cached`, keyed on the recipe, the seed, the code
+    and the torch version). Pages 04 and 05 share it; training is deterministic on the CPU, so a
+    cached run is the run the page would train.
+
+    Args:
+        seed: the model's initialisation and batch order.
+        recipe: the recipe (default: :func:`magicpoint_recipe`).
+
+    Returns:
+        A :class:`MagicPointRun` (model in eval mode, per-epoch losses).
+
+    Taught in: notebooks/07_superpoint/04_magicpoint.ipynb
+    """
+    recipe = magicpoint_recipe() if recipe is None else recipe
+
+    def compute() -> MagicPointRun:
+        return train_recipe(seed, recipe, training_scenes(recipe, seed=100), validation_scenes(recipe))
+
+    return cached("magicpoint", (recipe, seed, "train100", "val300"), compute)

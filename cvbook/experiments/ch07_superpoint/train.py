@@ -17,6 +17,7 @@ import torch
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from cvbook._checks import as_generator
 from cvbook.data.shapes.keypoints import KeypointSet
 from cvbook.metrics.keypoints import keypoint_pr, localization_error
 from cvbook.models import create
@@ -52,7 +53,7 @@ def train_magicpoint(seed: int, train: KeypointSet, val: KeypointSet | None = No
     ``scheduler``: optional ``optimizer -> LR scheduler`` stepped once per epoch.
     """
     model = create("magicpoint", seed=seed, widths=tuple(widths), head_channels=head_channels)
-    g = torch.Generator().manual_seed(seed)
+    g = as_generator(seed)
     loader = DataLoader(TensorDataset(train.images, train.labels), batch_size=batch_size, shuffle=True, generator=g)
     val_loader = None if val is None else DataLoader(TensorDataset(val.images, val.labels), batch_size=128)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
