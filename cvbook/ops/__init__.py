@@ -18,7 +18,7 @@ __all__ += ["Conv2dFunction", "conv2d_input", "conv2d_weight", "conv2d_matrix", 
 # --- chapter 5: boxes, IoU family, NMS, focal loss, box coding ---
 from cvbook.ops.anchors import KMeansAnchors, grid_anchors, kmeans_anchors, match_anchors, mean_best_iou, wh_iou
 from cvbook.ops.box_coder import BBOX_XFORM_CLIP, decode_boxes, encode_boxes
-from cvbook.ops.boxes import (box_area, box_convert, box_iou, complete_box_iou, distance_box_iou,
+from cvbook.ops.boxes import (box_area, box_convert, box_iog, box_iou, complete_box_iou, distance_box_iou,
                               generalized_box_iou)
 from cvbook.ops.focal_loss import prior_bias, sigmoid_focal_loss
 from cvbook.ops.iou_loss import complete_box_iou_loss, distance_box_iou_loss, generalized_box_iou_loss, iou_loss
@@ -26,7 +26,7 @@ from cvbook.ops.nms import batched_nms, diou_nms, nms, soft_nms
 from cvbook.ops.roi_align import roi_align
 
 __all__ += ["KMeansAnchors", "grid_anchors", "kmeans_anchors", "match_anchors", "mean_best_iou", "wh_iou",
-            "BBOX_XFORM_CLIP", "decode_boxes", "encode_boxes", "box_area", "box_convert", "box_iou",
+            "BBOX_XFORM_CLIP", "decode_boxes", "encode_boxes", "box_area", "box_convert", "box_iog", "box_iou",
             "complete_box_iou", "distance_box_iou", "generalized_box_iou", "prior_bias", "sigmoid_focal_loss",
             "complete_box_iou_loss", "distance_box_iou_loss", "generalized_box_iou_loss", "iou_loss",
             "batched_nms", "diou_nms", "nms", "soft_nms", "roi_align"]
@@ -42,14 +42,15 @@ from cvbook.ops.elastic import elastic_deform, elastic_displacement, remap  # no
 __all__ += ["elastic_deform", "elastic_displacement", "remap"]
 # --- chapter 7: keypoint labels, depth_to_space ---
 from cvbook.ops.depth_to_space import depth_to_space, space_to_depth  # noqa: E402
-from cvbook.ops.homography import (homographic_adaptation, homography_from_points, random_homography,  # noqa: E402
-                                    warp_image, warp_points)
+from cvbook.ops.homography import (cumulative_homographic_adaptation, homographic_adaptation,  # noqa: E402
+                                    homography_from_points, random_homography, warp_image, warp_points)
 from cvbook.ops.keypoints import (Keypoints, detect_keypoints, heatmap_nms, keypoints_to_labels,  # noqa: E402
                                   labels_to_keypoints, logits_to_heatmap)
 
 __all__ += ["depth_to_space", "space_to_depth", "homography_from_points", "random_homography", "warp_image",
             "warp_points", "Keypoints", "detect_keypoints", "heatmap_nms", "keypoints_to_labels",
-            "labels_to_keypoints", "logits_to_heatmap", "homographic_adaptation"]
+            "labels_to_keypoints", "logits_to_heatmap", "homographic_adaptation",
+            "cumulative_homographic_adaptation"]
 from cvbook.ops.matching import mutual_nearest_neighbours, sample_descriptors  # noqa: E402
 
 __all__ += ["mutual_nearest_neighbours", "sample_descriptors"]

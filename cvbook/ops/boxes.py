@@ -21,7 +21,8 @@ from torch import Tensor
 
 from cvbook._checks import check_shape
 
-__all__ = ["box_convert", "box_area", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou"]
+__all__ = ["box_convert", "box_area", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
+           "box_iog"]
 
 _FORMATS = ("xyxy", "xywh", "cxcywh")
 
@@ -129,6 +130,28 @@ def box_iou(boxes1: Tensor, boxes2: Tensor) -> Tensor:
     """
     inter, union = _inter_union(boxes1, boxes2)
     return _safe_div(inter, union)
+
+
+def box_iog(boxes: Tensor, gt_boxes: Tensor) -> Tensor:
+    """Pairwise intersection over ground truth (IoG), ``|B ∩ G| / |G|``.
+
+    Unlike IoU, IoG does not fall when ``B`` grows away from ``G``: minimising it can only move or
+    shrink ``B`` off ``G`` (why the repulsion loss uses it, notes 002 l.159).
+
+    Args:
+        boxes: ``Tensor[N, 4]`` xyxy (predicted boxes B); gt_boxes: ``Tensor[M, 4]`` xyxy (G).
+
+    Returns:
+        ``Tensor[N, M]`` in ``[0, 1]``; 0 where ``G`` has zero area (no NaN).
+
+    Raises:
+        ValueError: a shape other than ``(N, 4)`` / ``(M, 4)``.
+
+    Reference: Wang et al. 2018, "Repulsion Loss: Detecting Pedestrians in a Crowd", Eq. (4).
+    Taught in: notebooks/05_detection/09_crowds_occlusion.ipynb
+    """
+    inter, _ = _inter_union(boxes, gt_boxes)
+    return _safe_div(inter, box_area(_as_float(gt_boxes))[None, :].expand_as(inter))
 
 
 def generalized_box_iou(boxes1: Tensor, boxes2: Tensor) -> Tensor:

@@ -192,10 +192,12 @@ class TinyFCOS(nn.Module):
     # ---------------------------------------------------------------- inference
     @torch.no_grad()
     def predict(self, images: Tensor, score_threshold: float = 0.05, nms_threshold: float = 0.5,
-                max_detections: int = 100, nms_method: str = "nms") -> list[dict[str, Tensor]]:
+                max_detections: int = 100, nms_method: str = "nms",
+                pre_nms_top_n: int = 1000) -> list[dict[str, Tensor]]:
         """Detections per image: ``{"boxes": Tensor[D, 4] xyxy, "scores": Tensor[D], "labels": Tensor[D]}``.
 
         ``nms_method``: ``"nms"`` (greedy, per class) or ``"diou"`` (DIoU-NMS, per class).
+        ``pre_nms_top_n``: candidates kept by score before NMS (FCOS: 1000); NMS costs its square.
         """
         if nms_method not in ("nms", "diou"):
             raise ValueError(f"nms_method must be 'nms' or 'diou', got {nms_method!r}")
@@ -215,7 +217,7 @@ class TinyFCOS(nn.Module):
             s = score[i]
             loc, lab = torch.nonzero(s > score_threshold, as_tuple=True)
             sc = s[loc, lab]
-            top = torch.argsort(sc, descending=True)[:1000]
+            top = torch.argsort(sc, descending=True)[:pre_nms_top_n]
             loc, lab, sc = loc[top], lab[top], sc[top]
             b = torch.cat([pts[loc] - box[i, loc, :2], pts[loc] + box[i, loc, 2:]], dim=1)
             b = torch.stack([b[:, 0].clamp(0, w), b[:, 1].clamp(0, h), b[:, 2].clamp(0, w), b[:, 3].clamp(0, h)], dim=1)

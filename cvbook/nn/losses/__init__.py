@@ -16,6 +16,9 @@ from cvbook.nn.losses.detection import (YoloV1Loss, YoloV1Targets, cell_boxes_to
                                         yolov1_targets)
 
 __all__ += ["YoloV1Loss", "YoloV1Targets", "cell_boxes_to_xyxy", "yolov1_loss", "yolov1_targets"]
+from cvbook.nn.losses.repulsion import rep_box_loss, rep_gt_loss, repulsion_targets, smooth_ln  # noqa: E402
+
+__all__ += ["rep_box_loss", "rep_gt_loss", "repulsion_targets", "smooth_ln"]
 # --- chapter 7: SuperPoint detector and descriptor losses ---
 from cvbook.nn.losses.superpoint import descriptor_correspondence, descriptor_loss, detector_loss  # noqa: E402
 
