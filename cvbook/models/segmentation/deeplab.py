@@ -9,6 +9,7 @@ the field they would have had with striding (DeepLab's atrous trick). Output str
   then bilinear interpolation to the input size (torchvision's ``DeepLabHead``).
 - ``dilated_fcn``: the same backbone -> 3x3 + 1x1 head, no ASPP ("a plain dilated backbone").
 - ``spnet``: the same backbone -> strip pooling (:class:`cvbook.nn.conv.StripPooling`) -> head.
+- ``sqpnet``: the same with :class:`cvbook.nn.blocks.SquarePooling` (k x k windows, the same weights): the control.
 
 Departures from the papers: a 4-stage backbone of plain convolutions instead of ResNet-101, no
 multi-grid; the default atrous rates (2, 4, 6) are the paper's (6, 12, 18) at output stride 16 scaled
@@ -31,8 +32,9 @@ from cvbook.nn.conv import StripPooling
 from cvbook.models.registry import register
 from cvbook.nn.blocks.aspp import ASPP, SegHead
 from cvbook.nn.blocks.conv import ConvBNAct
+from cvbook.nn.blocks.square_pooling import SquarePooling
 
-__all__ = ["DeepLabV3", "DilatedBackbone", "DilatedSegNet", "deeplabv3", "dilated_fcn", "spnet"]
+__all__ = ["DeepLabV3", "DilatedBackbone", "DilatedSegNet", "deeplabv3", "dilated_fcn", "spnet", "sqpnet"]
 
 
 class DilatedBackbone(nn.Module):
@@ -132,3 +134,16 @@ def spnet(num_classes: int = 5, in_channels: int = 3, output_stride: int = 8,
     """
     backbone = DilatedBackbone(in_channels, widths, output_stride)
     return DilatedSegNet(backbone, StripPooling(backbone.out_channels), backbone.out_channels, num_classes, head=head)
+
+
+@register("sqpnet", task="segmentation")
+def sqpnet(num_classes: int = 5, in_channels: int = 3, output_stride: int = 8,
+           widths: Sequence[int] = (16, 32, 64, 96), head: str = "3x3+1x1", kernel_size: int = 5) -> DilatedSegNet:
+    """``spnet`` with square ``kernel_size`` windows instead of strips: equal weights, equal cost, other shape.
+
+    Reference: Hou et al., "Strip Pooling", CVPR 2020 (the control is the book's).
+    Taught in: notebooks/06_segmentation/07_strip_pooling.ipynb
+    """
+    backbone = DilatedBackbone(in_channels, widths, output_stride)
+    context = SquarePooling(backbone.out_channels, kernel_size)
+    return DilatedSegNet(backbone, context, backbone.out_channels, num_classes, head=head)

@@ -8,6 +8,7 @@ from cvbook.nn.blocks.non_local import NonLocalBlock
 from cvbook.nn.blocks.shuffle import ChannelShuffle, channel_shuffle
 from cvbook.nn.blocks.squeeze_excite import SqueezeExcite
 from cvbook.nn.blocks.aspp import ASPP, ASPPConv, ASPPPooling, SegHead  # noqa: E402  (chapter 6)
+from cvbook.nn.blocks.square_pooling import SquarePooling, square_pool  # noqa: E402  (chapter 6)
 from cvbook.nn.blocks.stacks import conv_stack
 
 __all__ = [
@@ -23,3 +24,4 @@ __all__ = [
     "make_divisible",
 ]
 __all__ += ["ASPP", "ASPPConv", "ASPPPooling", "SegHead"]  # chapter 6
+__all__ += ["SquarePooling", "square_pool"]  # chapter 6
