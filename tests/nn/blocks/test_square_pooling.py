@@ -9,9 +9,16 @@ from cvbook.testing import assert_close
 
 
 def _support(module, c=4, h=15, w=13, r=7, col=6):
-    """Input positions whose gradient reaches output (r, col) of channel 0 (float64, eval mode)."""
+    """Input positions whose gradient reaches output (r, col) of channel 0 (float64, eval mode).
+
+    Weights and input are made positive, so every ReLU is active and no path's gradient can vanish
+    or cancel: the support is the field's shape whatever the random initialisation was."""
     module = module.double().eval()
-    x = torch.randn(1, c, h, w, dtype=torch.float64, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.abs_().add_(0.1)
+    g = torch.Generator().manual_seed(0)
+    x = (torch.rand(1, c, h, w, dtype=torch.float64, generator=g) + 0.1).requires_grad_()
     module(x)[0, :, r, col].sum().backward()
     return x.grad[0].abs().sum(0) > 0
 
