@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from cvbook._checks import check_int, check_shape
+from cvbook.nn.conv.strip_pooling import StripPooling
 
 __all__ = ["SquarePooling", "square_pool"]
 
@@ -42,7 +43,7 @@ def square_pool(x: Tensor, kernel_size: int) -> Tensor:
     return F.avg_pool2d(x, k, stride=1, padding=k // 2, count_include_pad=False)
 
 
-class SquarePooling(nn.Module):
+class SquarePooling(StripPooling):
     """``x * sigmoid(conv1x1(relu(bn(conv3x1(sq(x))) + bn(conv1x3(sq(x))))))``, ``sq`` = ``k x k`` mean.
 
     Input and output ``(B, C, H, W)``. Parameter for parameter the same as
@@ -58,16 +59,11 @@ class SquarePooling(nn.Module):
     """
 
     def __init__(self, channels: int, kernel_size: int = 5) -> None:
-        super().__init__()
-        channels = check_int(channels, "channels", minimum=1)
+        # the same layers (and so weights) as StripPooling: only the pooling window differs
+        super().__init__(check_int(channels, "channels", minimum=1))
         self.kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
         if self.kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}")
-        self.conv_h = nn.Sequential(nn.Conv2d(channels, channels, (3, 1), padding=(1, 0), bias=False),
-                                    nn.BatchNorm2d(channels))
-        self.conv_w = nn.Sequential(nn.Conv2d(channels, channels, (1, 3), padding=(0, 1), bias=False),
-                                    nn.BatchNorm2d(channels))
-        self.fuse = nn.Conv2d(channels, channels, 1)
 
     def forward(self, x: Tensor) -> Tensor:
         pooled = square_pool(x, self.kernel_size)
