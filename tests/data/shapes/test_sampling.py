@@ -152,3 +152,21 @@ def test_render_scene_bad_input(kwargs, err, match):
 def test_make_scene_batch_bad_n():
     with pytest.raises(ValueError, match="n must be >= 0"):
         make_scene_batch(-2)
+
+
+def test_random_shape_radius_and_margin():
+    # defaults are the scene sampler's draws: the same generator state gives the same shape
+    base = torch.tensor([0.5])
+    a = random_shape("ellipse", 64, 64, torch.Generator().manual_seed(3), base)
+    b = random_shape("ellipse", 64, 64, torch.Generator().manual_seed(3), base, radius=(0.12, 0.30), margin=0.1)
+    assert torch.equal(a.keypoints, b.keypoints) and a.parts[0].bounds() == b.parts[0].bounds()
+    # a fixed radius of 25 % and a margin of 0.45: the ellipse's centre lies in the middle 10 % and its
+    # major semi-axis is 0.7-1.0 times 16 px, so its bounds stay within 32 +- (3.2 + 16) px
+    for seed in range(5):
+        s = random_shape("ellipse", 64, 64, torch.Generator().manual_seed(seed), base, radius=(0.25, 0.25), margin=0.45)
+        x0, y0, x1, y1 = s.parts[0].bounds()
+        assert min(x0, y0) >= 32 - 3.2 - 16 - 1e-4 and max(x1, y1) <= 32 + 3.2 + 16 + 1e-4
+    with pytest.raises(ValueError, match="radius"):
+        random_shape("star", 64, 64, torch.Generator(), base, radius=(0.3, 0.1))
+    with pytest.raises(ValueError, match="margin"):
+        random_shape("star", 64, 64, torch.Generator(), base, margin=0.5)
