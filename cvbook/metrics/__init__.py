@@ -34,3 +34,8 @@ __all__ += ["ShapeBias", "shape_bias"]
 from cvbook.metrics.embedding import ClassSeparation, class_separation  # noqa: E402
 
 __all__ += ["ClassSeparation", "class_separation"]
+# --- chapter 3: multi-label classification (per-class AP, example-based F1, subset accuracy) ---
+from cvbook.metrics.multilabel import (MultilabelAP, MultilabelScores, best_thresholds,  # noqa: E402
+                                       multilabel_average_precision, multilabel_scores)
+
+__all__ += ["MultilabelAP", "MultilabelScores", "best_thresholds", "multilabel_average_precision", "multilabel_scores"]

@@ -101,3 +101,6 @@ __all__ = [
     # pooling layers
     "AvgPool2d", "MaxPool2d",
 ]
+from cvbook.nn.noise import GaussianNoise, gaussian_noise
+
+__all__ += ["GaussianNoise", "gaussian_noise"]

@@ -7,3 +7,6 @@ from cvbook.train.seeds import SeedRuns, SeedStats, default_seeds, repeat
 
 __all__ = ["METRICS", "Evaluation", "History", "SeedRuns", "SeedStats", "TrainResult", "default_seeds", "evaluate", "fit", "repeat",
            "train_and_evaluate"]
+from cvbook.train.early_stopping import EarlyStopping, EarlyStoppingResult, early_stopping_epoch
+
+__all__ += ["EarlyStopping", "EarlyStoppingResult", "early_stopping_epoch"]

@@ -67,3 +67,6 @@ __all__ += ["KeypointSet", "make_keypoint_set"]  # chapter 7
 
 from cvbook.data.shapes.crowds import make_crowd_batch  # noqa: E402
 __all__ += ["make_crowd_batch"]  # chapter 5 (crowds and occlusion)
+
+from cvbook.data.shapes.multilabel import MultilabelSet, make_multilabel_set, multi_hot  # noqa: E402
+__all__ += ["MultilabelSet", "make_multilabel_set", "multi_hot"]  # chapter 3 (multi-label classification)
