@@ -10,3 +10,5 @@ __all__ = ["CHAPTER_KINDS", "SegRun", "SegScores", "chapter_data", "predict", "s
 __all__ += ["BAR_CLASSES", "make_bar_set"]
 from cvbook.experiments.ch06_segmentation.border import border_distance, recall_by_border_distance  # noqa: E402
 __all__ += ["border_distance", "recall_by_border_distance"]
+from cvbook.experiments.ch06_segmentation.perturb import flip_area, perturb_boundary  # noqa: E402
+__all__ += ["flip_area", "perturb_boundary"]

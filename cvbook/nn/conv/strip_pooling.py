@@ -17,7 +17,7 @@ class StripPooling(nn.Module):
     anisotropic receptive field (notes 002 l.277-280). Input and output ``(B, C, H, W)``.
 
     Reference: Hou et al., "Strip Pooling: Rethinking Spatial Pooling for Scene Parsing", CVPR 2020.
-    Taught in: notebooks/04_architectures/08_block_zoo.ipynb
+    Taught in: notebooks/04_architectures/08_block_zoo.ipynb, notebooks/06_segmentation/07_strip_pooling.ipynb
     """
 
     def __init__(self, channels: int) -> None:
