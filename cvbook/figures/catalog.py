@@ -58,7 +58,9 @@ def caption_for(nb: nbformat.NotebookNode | dict, name: str, title: str = "") ->
     """
     # plain dict access: works on nbformat's NotebookNode and on the raw JSON read by _read
     cells = [(c["cell_type"], _text(c["source"])) for c in nb["cells"]]
-    index = next((i for i, (kind, src) in enumerate(cells) if kind == "code" and "save_figure" in src and name in src), None)
+    # the name as a whole string literal: "nms" must not pick the cell that saves "nms_soft"
+    literal = re.compile(r"""(['"])""" + re.escape(name) + r"\1")
+    index = next((i for i, (kind, src) in enumerate(cells) if kind == "code" and "save_figure" in src and literal.search(src)), None)
     if index is None:  # name built at run time (f-string): use the last cell calling save_figure
         index = next((i for i in range(len(cells) - 1, -1, -1) if cells[i][0] == "code" and "save_figure" in cells[i][1]), None)
     if index is None:

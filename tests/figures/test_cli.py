@@ -121,6 +121,19 @@ def test_caption_prefers_the_figure_line_then_the_title():
     assert caption_for(nb, "a") == "The [n_steps] steps of x."
 
 
+def test_caption_matches_the_whole_figure_name():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('save_figure(fig, "nms_soft")'),
+        nbformat.v4.new_markdown_cell("*Figure: soft.*"),
+        nbformat.v4.new_code_cell("save_figure(fig, 'nms')"),
+        nbformat.v4.new_markdown_cell("*Figure: greedy.*"),
+    ]
+    # "nms" is a prefix of "nms_soft": a substring match would return the first caption
+    assert caption_for(nb, "nms") == "greedy."
+    assert caption_for(nb, "nms_soft") == "soft."
+
+
 def test_cli_list_on_the_book():
     out = subprocess.run(
         [sys.executable, "-m", "cvbook.figures", "list"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
