@@ -12,6 +12,7 @@ from cvbook.data.transforms import downsample
 from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, load_digits28, split_indices
 from cvbook.data.idx import IDX_DTYPES, read_idx, write_idx
 from cvbook.data.mixup import MixupBatch, mixup, sample_beta, sample_gamma  # chapter 8
+from cvbook.data.preprocess import WHITENING_METHODS, Whitening, channel_stats, fit_whitening, normalize  # chapter 1
 from cvbook.data.torchvision_sets import (
     CIFAR10_CLASSES,
     FASHION_MNIST_CLASSES,
@@ -28,6 +29,7 @@ from cvbook.data.shapes import SHAPE_CLASSES, Scene, make_scene_batch, make_shap
 
 __all__ = [
     "MixupBatch", "mixup", "sample_beta", "sample_gamma",
+    "WHITENING_METHODS", "Whitening", "channel_stats", "fit_whitening", "normalize",
     "SHAPE_CLASSES",
     "Scene",
     "make_scene_batch",

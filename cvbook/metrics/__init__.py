@@ -39,3 +39,7 @@ from cvbook.metrics.multilabel import (MultilabelAP, MultilabelScores, best_thre
                                        multilabel_average_precision, multilabel_scores)
 
 __all__ += ["MultilabelAP", "MultilabelScores", "best_thresholds", "multilabel_average_precision", "multilabel_scores"]
+# --- chapter 8: rank correlation (one-shot NAS) ---
+from cvbook.metrics.rank_correlation import kendall_tau  # noqa: E402
+
+__all__ += ["kendall_tau"]

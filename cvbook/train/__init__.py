@@ -10,3 +10,6 @@ __all__ = ["METRICS", "Evaluation", "History", "SeedRuns", "SeedStats", "TrainRe
 from cvbook.train.early_stopping import EarlyStopping, EarlyStoppingResult, early_stopping_epoch
 
 __all__ += ["EarlyStopping", "EarlyStoppingResult", "early_stopping_epoch"]
+from cvbook.train.bn_recalibration import bn_layers, recalibrate_bn
+
+__all__ += ["bn_layers", "recalibrate_bn"]

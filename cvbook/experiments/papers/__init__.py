@@ -6,5 +6,7 @@
 - :mod:`~cvbook.experiments.papers.inpainting`: synthetic masks and the inpainting comparison table.
 - :mod:`~cvbook.experiments.papers.texture_shape`: cue-conflict images from textures and silhouettes, shape bias.
 - :mod:`~cvbook.experiments.papers.center_loss`: 2-D digit embeddings with softmax, center loss, CosFace.
+- :mod:`~cvbook.experiments.papers.nas`: one-shot NAS (SPOS) on digits: supernet training, per-path search with BN
+  recalibration, Kendall τ.
 """
 __all__: list[str] = []

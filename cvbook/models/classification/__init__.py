@@ -34,6 +34,7 @@ from cvbook.models.classification.cifar_small import (cifar_plain8, cifar_plain1
                                                   se_cifar_resnet8)
 from cvbook.models.classification.sigmoid_mlp import deep_sigmoid_mlp
 from cvbook.models.classification.small_cnn import small_cnn
+from cvbook.models.classification.supernet import SubNet, Supernet  # chapter 8: one-shot NAS (not registered: forward takes a path)
 
 # the MNIST nets of the research diary (chapter 3), registered under stable names
 register("diary_mlp")(DiaryMLP)
@@ -114,6 +115,8 @@ __all__ = [
     "ShuffleV1Unit",
     "ShuffleV2Unit",
     "small_cnn",
+    "SubNet",
+    "Supernet",
     "SqueezeNet",
     "squeezenet1_0",
     "squeezenet1_1",
