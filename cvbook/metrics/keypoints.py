@@ -185,7 +185,7 @@ def homography_corner_error(estimated: Tensor, true: Tensor, size: tuple[int, in
         The mean corner error in pixels.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 7.2 (homography estimation).
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     if estimated is None or not torch.isfinite(torch.as_tensor(estimated)).all():
         return float("inf")
@@ -210,7 +210,7 @@ def homography_accuracy(errors: Sequence[float], thresholds: Sequence[float] = (
         ValueError: no errors.
 
     Reference: DeTone et al. 2018, "SuperPoint", Table 4.
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     e = torch.as_tensor(list(errors), dtype=torch.float64)
     if e.numel() == 0:

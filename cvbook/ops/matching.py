@@ -7,7 +7,7 @@ is kept when ``j`` is ``i``'s nearest neighbour and ``i`` is ``j``'s (OpenCV's
 ``BFMatcher(crossCheck=True)``).
 
 Reference: DeTone, Malisiewicz, Rabinovich 2018, "SuperPoint", Sec. 3.3 and 7.2.
-Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+Taught in: notebooks/07_superpoint/06_descriptors.ipynb
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def sample_descriptors(descriptors: Tensor, points: Tensor, cell: int = 8) -> Te
         ValueError: bad shapes.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 3.3 (departure: bilinear, the paper bicubic).
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     s = check_shape(descriptors, "D Hc Wc", "descriptors")
     check_shape(points, "K 2", "points")
@@ -66,7 +66,7 @@ def mutual_nearest_neighbours(desc1: Tensor, desc2: Tensor) -> Tensor:
         ValueError: bad shapes or different descriptor lengths.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 7.2 (as ``cv2.BFMatcher(crossCheck=True)``).
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     a = check_shape(desc1, "N D", "desc1")
     b = check_shape(desc2, "M D", "desc2")

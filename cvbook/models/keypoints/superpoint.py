@@ -86,7 +86,7 @@ class SuperPoint(MagicPoint):
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 3.3 (at a keypoint the paper interpolates the
     coarse descriptors bicubically; this module returns the coarse map).
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
 
     def __init__(self, in_channels: int = 1, widths: Sequence[int] = (64, 64, 128, 128), head_channels: int = 256,
@@ -117,7 +117,7 @@ def superpoint(**kwargs) -> SuperPoint:
     """SuperPoint (detector and descriptor) with the paper's widths; ``kwargs`` go to :class:`SuperPoint`.
 
     Reference: DeTone et al. 2018, "SuperPoint", Sec. 3.
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     return SuperPoint(**kwargs)
 

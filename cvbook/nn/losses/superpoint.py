@@ -78,7 +78,7 @@ def descriptor_correspondence(homography: Tensor, size: tuple[int, int], cell: i
         ValueError: bad shapes or sizes.
 
     Reference: DeTone et al. 2018, "SuperPoint", Eq. 4.
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     check_shape(homography, "3 3", "homography")
     cell = check_int(cell, "cell", minimum=1)
@@ -108,7 +108,7 @@ def descriptor_loss(desc1: Tensor, desc2: Tensor, correspondence: Tensor, pos_ma
         ValueError: shapes that do not match.
 
     Reference: DeTone et al. 2018, "SuperPoint", Eq. 5.
-    Taught in: notebooks/07_superpoint/index.md (the descriptor page is not written yet)
+    Taught in: notebooks/07_superpoint/06_descriptors.ipynb
     """
     s = check_shape(desc1, "B D Hc Wc", "desc1")
     check_shape(desc2, "B D Hc Wc", "desc2")
