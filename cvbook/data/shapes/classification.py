@@ -69,6 +69,9 @@ def make_shapes_classification(
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         images[start:stop] = render_classification_batch(labels[start:stop], height, channels, g, supersample)
+    from cvbook.runtime import record_data  # lazy: cvbook.runtime must not load with the data package
+
+    record_data("procedural shape scenes (cvbook.data.shapes, classification view)")
     return TensorDataset(images, labels)
 
 

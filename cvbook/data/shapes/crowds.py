@@ -123,4 +123,7 @@ def make_crowd_batch(n: int, size: int = 64, kinds: Sequence[str] = DETECTION_KI
                         "full_boxes": masks_to_boxes_exclusive(alone), "visible": visible.clamp(max=1.0),
                         "pair": torch.arange(len(shapes)) // 2})
     stacked = torch.stack(images) if images else torch.zeros(0, 1, size, size)
+    from cvbook.runtime import record_data  # lazy: cvbook.runtime must not load with the data package
+
+    record_data("procedural shape scenes (cvbook.data.shapes, crowded-pairs view)")
     return DetectionBatch(stacked, targets, kinds)

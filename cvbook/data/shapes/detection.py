@@ -73,4 +73,7 @@ def make_detection_batch(n: int, size: int = 64, kinds: Sequence[str] = DETECTIO
         return DetectionBatch(torch.zeros(0, kwargs.get("channels", 1), size, size), [], kinds)
     images = torch.stack([s.image for s in scenes])
     targets = [{"boxes": s.boxes.float(), "labels": remap[s.labels]} for s in scenes]
+    from cvbook.runtime import record_data  # lazy: cvbook.runtime must not load with the data package
+
+    record_data("procedural shape scenes (cvbook.data.shapes, detection view)")
     return DetectionBatch(images, targets, kinds)

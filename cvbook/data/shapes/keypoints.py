@@ -69,4 +69,7 @@ def make_keypoint_set(n: int, size: int | tuple[int, int] = 64, seed: int | torc
         points.append(kp)
     if n == 0:
         return KeypointSet(torch.zeros(0, 1, h, w), torch.zeros(0, h // 8, w // 8, dtype=torch.int64), ())
+    from cvbook.runtime import record_data  # lazy: cvbook.runtime must not load with the data package
+
+    record_data("procedural shape scenes (cvbook.data.shapes, keypoint view)")
     return KeypointSet(torch.stack(images), torch.stack(labels), tuple(points))

@@ -90,4 +90,7 @@ def make_multilabel_set(n: int, size: int = 32, kinds: Sequence[str] = DETECTION
     k = len(batch.classes)
     targets = (torch.stack([multi_hot(t["labels"], k) for t in batch.targets]) if len(batch)
                else torch.zeros(0, k))
+    from cvbook.runtime import record_data  # lazy: cvbook.runtime must not load with the data package
+
+    record_data("procedural shape scenes (cvbook.data.shapes, multi-label view)")
     return MultilabelSet(batch.images, targets, batch.classes)
