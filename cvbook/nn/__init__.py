@@ -104,3 +104,7 @@ __all__ = [
 from cvbook.nn.noise import GaussianNoise, gaussian_noise
 
 __all__ += ["GaussianNoise", "gaussian_noise"]
+# chapter 8: filter pruning by norm
+from cvbook.nn.prune import filter_norms, filter_prune_mask, kept_filters, remove_filters  # noqa: E402
+
+__all__ += ["filter_norms", "filter_prune_mask", "kept_filters", "remove_filters"]

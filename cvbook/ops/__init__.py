@@ -58,3 +58,7 @@ __all__ += ["mutual_nearest_neighbours", "sample_descriptors"]
 from cvbook.ops.inpaint import navier_stokes_inpaint  # noqa: E402
 
 __all__ += ["navier_stokes_inpaint"]
+# --- chapter 8: affine (fake) quantisation ---
+from cvbook.ops.quantize import fake_quantize_per_channel, fake_quantize_per_tensor, qparams_from_minmax, quantize_weight  # noqa: E402
+
+__all__ += ["fake_quantize_per_channel", "fake_quantize_per_tensor", "qparams_from_minmax", "quantize_weight"]

@@ -44,3 +44,8 @@ __all__ = [
     "WARMUP_KINDS", "warmup_factor", "warmup_lambda",
     "l1_penalty", "l2_penalty", "soft_threshold",
 ]
+# chapter 8: the groupable penalty (block-diagonal weights -> group convolution)
+from cvbook.optim.groupable import (groupable_penalty, groupable_prox_, groupable_weights,  # noqa: E402
+                                    off_block_fraction, to_group_conv)
+
+__all__ += ["groupable_penalty", "groupable_prox_", "groupable_weights", "off_block_fraction", "to_group_conv"]

@@ -8,5 +8,7 @@
 - :mod:`~cvbook.experiments.papers.center_loss`: 2-D digit embeddings with softmax, center loss, CosFace.
 - :mod:`~cvbook.experiments.papers.nas`: one-shot NAS (SPOS) on digits: supernet training, per-path search with BN
   recalibration, Kendall τ.
+- :mod:`~cvbook.experiments.papers.compression`: filter pruning, 8-bit quantisation, distillation and groupable
+  → group conv on digits; accuracy/size/latency table.
 """
 __all__: list[str] = []

@@ -37,3 +37,7 @@ from cvbook.nn.losses.metric_learning import (
 
 __all__ += ["ArcFaceHead", "CenterLoss", "CosFaceHead", "batch_all_triplet_loss", "batch_hard_triplet_loss",
             "pairwise_distances", "triplet_hinges", "valid_triplets"]
+# --- chapter 8: knowledge distillation ---
+from cvbook.nn.losses.distillation import DistillationLoss, distillation_loss  # noqa: E402
+
+__all__ += ["DistillationLoss", "distillation_loss"]
