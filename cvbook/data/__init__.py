@@ -13,6 +13,8 @@ from cvbook.data.digits import DIGITS_SIZE, digits28_tensors, load_digits28, spl
 from cvbook.data.idx import IDX_DTYPES, read_idx, write_idx
 from cvbook.data.mixup import MixupBatch, mixup, sample_beta, sample_gamma  # chapter 8
 from cvbook.data.preprocess import WHITENING_METHODS, Whitening, channel_stats, fit_whitening, normalize  # chapter 1
+from cvbook.data.augment import (color_jitter, color_jitter_params, crop_params, cutout, cutout_params,  # chapter 1
+                                 horizontal_flip_params, random_crop, random_horizontal_flip)
 from cvbook.data.torchvision_sets import (
     CIFAR10_CLASSES,
     FASHION_MNIST_CLASSES,
@@ -30,6 +32,8 @@ from cvbook.data.shapes import SHAPE_CLASSES, Scene, make_scene_batch, make_shap
 __all__ = [
     "MixupBatch", "mixup", "sample_beta", "sample_gamma",
     "WHITENING_METHODS", "Whitening", "channel_stats", "fit_whitening", "normalize",
+    "color_jitter", "color_jitter_params", "crop_params", "cutout", "cutout_params", "horizontal_flip_params",
+    "random_crop", "random_horizontal_flip",
     "SHAPE_CLASSES",
     "Scene",
     "make_scene_batch",
