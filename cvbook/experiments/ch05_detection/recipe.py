@@ -66,13 +66,13 @@ def _mosaic(images: torch.Tensor, targets: list[dict], g: torch.Generator) -> tu
 def train_detector(train: DetectionBatch, test: DetectionBatch, seed: int = 0, steps: int = 600,
                    batch_size: int = 16, lr: float = 4e-3, weight_decay: float = 1e-4, box_loss: str = "giou",
                    act: type[nn.Module] = nn.ReLU, mosaic: float = 0.0, nms_method: str = "nms",
-                   width: int = 32) -> DetectorRun:
+                   width: int = 32, center_radius: float = 1.5) -> DetectorRun:
     """Train a TinyFCOS on ``train`` for ``steps`` mini-batches and score it on ``test``.
 
     Args:
         train, test: :class:`DetectionBatch` sets. seed: model init and batch order.
         steps, batch_size, lr, weight_decay: the optimisation (AdamW, 5 % warm-up, cosine decay).
-        box_loss, act, width: passed to the model. mosaic: probability of a mosaic batch.
+        box_loss, act, width, center_radius: passed to the model. mosaic: probability of a mosaic batch.
         nms_method: ``"nms"`` or ``"diou"`` at evaluation.
 
     Returns:
@@ -81,7 +81,7 @@ def train_detector(train: DetectionBatch, test: DetectionBatch, seed: int = 0, s
     steps = check_int(steps, "steps", minimum=1)
     g = as_generator(seed)
     model = create("tiny_fcos", seed=seed, num_classes=len(train.classes), in_channels=train.images.shape[1],
-                   box_loss=box_loss, act=act, width=width)
+                   box_loss=box_loss, act=act, width=width, center_radius=center_radius)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     warm = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(

@@ -4,11 +4,12 @@ Backbone: four stride-2 conv stages (BN, ReLU); FPN (``cvbook.nn.blocks``) on st
 one head shared by the levels with a classification branch (sigmoid per class, focal loss,
 prior-initialised bias), a box branch predicting distances ``(l, t, r, b)`` to the box sides as
 ``stride * exp(x)``, and a centre-ness branch. Each location inside a box's centre region
-(radius ``1.5 * stride``) whose largest distance fits its level's range is a positive for that box
+(radius ``center_radius * stride``, FCOS's 1.5 by default) whose largest distance fits its level's range is a positive for that box
 (the smallest box if several). Inference: ``score = sqrt(p_cls * p_ctr)``, per-class NMS.
 
 Departures from the paper, for 64-pixel images: three levels P2-P4 instead of P3-P7, 32 channels,
-two shared head convs with BatchNorm (the paper: four with GroupNorm); the box loss is
+two head convs shared by the levels, each followed by a BatchNorm of its own per level (the paper:
+four convs with GroupNorm); the box loss is
 selectable (GIoU as FCOS's later versions, or IoU / DIoU / CIoU for the ablations).
 
 Reference: Tian, Shen, Chen, He 2019, "FCOS: Fully Convolutional One-Stage Object Detection".
@@ -60,6 +61,7 @@ class TinyFCOS(nn.Module):
         box_loss: ``"giou"`` | ``"iou"`` | ``"diou"`` | ``"ciou"``.
         act: activation class of backbone and head (``nn.ReLU``; ``nn.Mish`` for the YOLOv4 ablation).
         prior: initial foreground probability of the classifier (RetinaNet's π = 0.01).
+        center_radius: centre-sampling radius in strides (FCOS: 1.5).
 
     Forward: ``(B, C, H, W)`` with ``H, W`` multiples of 16 -> dict ``"cls"``: list of
     ``(B, K, H_l, W_l)`` logits, ``"box"``: list of ``(B, 4, H_l, W_l)`` ``(l, t, r, b)`` in pixels,
@@ -75,19 +77,27 @@ class TinyFCOS(nn.Module):
     strides = (4, 8, 16)
 
     def __init__(self, num_classes: int = 4, in_channels: int = 1, width: int = 32, box_loss: str = "giou",
-                 act: type[nn.Module] = nn.ReLU, prior: float = 0.01) -> None:
+                 act: type[nn.Module] = nn.ReLU, prior: float = 0.01, center_radius: float = 1.5) -> None:
         super().__init__()
         if num_classes < 1:
             raise ValueError(f"num_classes must be >= 1, got {num_classes}")
         if box_loss not in _BOX_LOSSES:
             raise ValueError(f"box_loss must be one of {sorted(_BOX_LOSSES)}, got {box_loss!r}")
-        self.num_classes, self.box_loss = num_classes, box_loss
+        if center_radius <= 0:
+            raise ValueError(f"center_radius must be > 0, got {center_radius}")
+        self.num_classes, self.box_loss, self.center_radius = num_classes, box_loss, float(center_radius)
         chans = (16, 24, 48, 64)
         self.stem = _conv(in_channels, chans[0], 2, act)
         self.stages = nn.ModuleList(nn.Sequential(_conv(a, b, 2, act), _conv(b, b, 1, act))
                                     for a, b in zip(chans[:-1], chans[1:]))
         self.fpn = FeaturePyramidNetwork(chans[1:], width)
-        self.tower = nn.Sequential(_conv(width, width, 1, act), _conv(width, width, 1, act))
+        # the head's convs are shared by the levels, its BatchNorms are not: one BN per level (as
+        # NAS-FCOS / EfficientDet). A shared BN trains on each level's own batch statistics but keeps
+        # one running mean/var mixed over the levels, which evaluation then applies to every level.
+        self.tower = nn.ModuleList(nn.Conv2d(width, width, 3, 1, 1, bias=False) for _ in range(2))
+        self.tower_norms = nn.ModuleList(nn.ModuleList(nn.BatchNorm2d(width) for _ in self.tower)
+                                         for _ in self.strides)
+        self.tower_act = act()
         self.cls_head = nn.Conv2d(width, num_classes, 3, padding=1)
         self.box_head = nn.Conv2d(width, 4, 3, padding=1)
         self.ctr_head = nn.Conv2d(width, 1, 3, padding=1)
@@ -107,7 +117,9 @@ class TinyFCOS(nn.Module):
             feats.append(x)
         out: dict[str, list[Tensor]] = {"cls": [], "box": [], "ctr": []}
         for level, p in enumerate(self.fpn(feats)):
-            t = self.tower(p)
+            t = p
+            for conv, norm in zip(self.tower, self.tower_norms[level]):
+                t = self.tower_act(norm(conv(t)))
             out["cls"].append(self.cls_head(t))
             reg = (self.scales[level] * self.box_head(t)).clamp(max=6.0)
             out["box"].append(self.strides[level] * torch.exp(reg))
@@ -137,7 +149,7 @@ class TinyFCOS(nn.Module):
         ltrb = torch.stack([x - boxes[:, 0], y - boxes[:, 1], boxes[:, 2] - x, boxes[:, 3] - y], dim=2)  # (P, G, 4)
         inside = ltrb.min(dim=2).values > 0
         cx, cy = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
-        r = 1.5 * stride[:, None]
+        r = self.center_radius * stride[:, None]
         centre = ((x - cx).abs() < r) & ((y - cy).abs() < r)
         # level ranges of the largest distance m: (0, 4 s_0], (4 s_0, 4 s_1], ..., the last open
         # (FCOS: (0, 64], (64, 128], ... from P3, i.e. 8 s; halved here for 64-pixel images)

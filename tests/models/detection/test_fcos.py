@@ -44,6 +44,27 @@ def test_assignment_by_hand():
     assert (idx == -1).all()
 
 
+def test_center_radius_by_hand():
+    m = create("tiny_fcos", seed=0, center_radius=2.5)
+    locs = m.locations(64, 64)
+    # the 20x20 box centred at (32, 32) again: within 2.5 * 4 = 10 px of the centre, and strictly inside
+    # the box (22, 42), lie the stride-4 centres 26, 30, 34, 38 in x and in y -> 4 x 4 positives on level 0
+    idx, lvl = m.assign(locs, torch.tensor([[22.0, 22.0, 42.0, 42.0]]))
+    assert (idx >= 0).sum().item() == 16 and (lvl[idx >= 0] == 0).all()
+    with pytest.raises(ValueError, match="center_radius"):
+        create("tiny_fcos", center_radius=0.0)
+
+
+def test_head_convs_shared_norms_per_level():
+    m = create("tiny_fcos", seed=0)
+    assert len(m.tower_norms) == len(m.strides) and all(len(n) == len(m.tower) for n in m.tower_norms)
+    m.train()
+    m(torch.rand(4, 1, 64, 64, generator=torch.Generator().manual_seed(0)))
+    # each level's BN saw only its own level's statistics: the running means differ across levels
+    means = [norms[0].running_mean for norms in m.tower_norms]
+    assert not torch.allclose(means[0], means[1]) and not torch.allclose(means[1], means[2])
+
+
 def test_loss_step_and_predict():
     m = create("tiny_fcos", seed=0, num_classes=2)
     images = torch.rand(2, 1, 64, 64, generator=torch.Generator().manual_seed(0))
