@@ -141,7 +141,8 @@ def _foreign(urls: list[str]) -> list[str]:
     out = []
     for url in urls:
         parts = urllib.parse.urlsplit(url)
-        if parts.scheme in ("data", "blob", "about", "chrome", "devtools"):
+        # the browser's own pages (its new-tab page asks for chrome-untrusted://new-tab-page/...), not the site's
+        if parts.scheme in ("data", "blob", "about", "chrome", "chrome-untrusted", "chrome-search", "devtools"):
             continue
         if parts.hostname != "127.0.0.1":
             out.append(url)
