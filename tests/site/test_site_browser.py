@@ -274,11 +274,14 @@ def test_search_finds_glossary_term(browser, server, term):
         hits = browser.execute_script(
             "return Array.from(document.querySelectorAll('#search-results li a')).map(a => a.getAttribute('href'))"
         )
-        # Sphinx shows the hits one by one and writes the summary ("... found N pages") last
-        done = browser.execute_script(
+        # Sphinx shows the hits one by one (on timers) and writes the summary ("... found N pages"); the
+        # summary can be there before the last hits are: done only when all N are listed
+        found = browser.execute_script(
             "const p = document.querySelector('#search-results p.search-summary');"
-            " return !!(p && /found|did not match/i.test(p.textContent))"
+            " if (!p) return null; if (/did not match/i.test(p.textContent)) return 0;"
+            " const m = p.textContent.match(/found (\\d+)/i); return m ? parseInt(m[1]) : null"
         )
+        done = found is not None and len(hits) >= found
         if done or any("glossary" in h for h in hits):
             break
         time.sleep(0.2)
